@@ -1,0 +1,134 @@
+/**
+ * Every replacement wasm kernel against the cpu backend: forward values and gradients, relative
+ * error under 1e-5 of the largest reference magnitude.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../init.js';
+
+const TOL = 1e-5;
+
+/** Runs `f` on cpu and on wasm with the same inputs and returns both outputs as flat arrays. */
+function onBoth(f: () => tf.Tensor | tf.Tensor[]): [Float32Array[], Float32Array[]] {
+  const run = (backend: string) => {
+    tf.setBackend(backend);
+    return tf.tidy(() => {
+      const out = f();
+      return (Array.isArray(out) ? out : [out]).map((t) => t.dataSync() as Float32Array).map((a) => Float32Array.from(a));
+    });
+  };
+  const cpu = run('cpu');
+  const wasm = run('wasm');
+  return [cpu, wasm];
+}
+
+function expectClose(ref: Float32Array[], got: Float32Array[]): void {
+  expect(got.length).toBe(ref.length);
+  ref.forEach((r, i) => {
+    expect(got[i].length).toBe(r.length);
+    let scale = 1e-6, err = 0;
+    for (let j = 0; j < r.length; j++) { scale = Math.max(scale, Math.abs(r[j])); err = Math.max(err, Math.abs(r[j] - got[i][j])); }
+    expect(err / scale).toBeLessThan(TOL);
+  });
+}
+
+/** Deterministic inputs built as plain arrays so both backends see identical values. */
+function data(shape: number[], seed: number): () => tf.Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const v = new Float32Array(n);
+  let s = seed;
+  for (let i = 0; i < n; i++) { s = (s * 1103515245 + 12345) % 2147483648; v[i] = s / 2147483648 - 0.5; }
+  return () => tf.tensor(v, shape);
+}
+
+beforeAll(async () => {
+  const info = await initBackend({ prefer: 'wasm' });
+  expect(info.kernels?.replaced).toEqual(expect.arrayContaining([
+    'BatchMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'DepthwiseConv2dNativeBackpropFilter',
+    'DepthwiseConv2dNativeBackpropInput', 'Tile', 'UnsortedSegmentSum']));
+});
+
+describe('conv2d forward and gradients', () => {
+  for (const stride of [1, 2]) for (const pad of ['same', 'valid'] as const) for (const k of [1, 3, 5]) {
+    it(`k=${k} stride=${stride} pad=${pad}`, () => {
+      const x = data([2, 9, 10, 3], 1), w = data([k, k, 3, 4], 2);
+      const outShape = tf.tidy(() => { tf.setBackend('cpu'); return tf.conv2d(x() as tf.Tensor4D, w() as tf.Tensor4D, stride, pad).shape; });
+      const r = data(outShape, 3);
+      const [cpu, wasm] = onBoth(() => {
+        const f = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad), r()));
+        const [dx, dw] = tf.grads(f)([x(), w()]);
+        return [tf.conv2d(x() as tf.Tensor4D, w() as tf.Tensor4D, stride, pad), dx, dw];
+      });
+      expectClose(cpu, wasm);
+    });
+  }
+});
+
+describe('depthwise conv2d forward and gradients', () => {
+  for (const stride of [1, 2]) for (const pad of ['same', 'valid'] as const) for (const k of [1, 3, 5]) {
+    it(`k=${k} stride=${stride} pad=${pad}`, () => {
+      const x = data([2, 9, 10, 3], 4), w = data([k, k, 3, 2], 5);
+      const outShape = tf.tidy(() => { tf.setBackend('cpu'); return tf.depthwiseConv2d(x() as tf.Tensor4D, w() as tf.Tensor4D, stride, pad).shape; });
+      const r = data(outShape, 6);
+      const [cpu, wasm] = onBoth(() => {
+        const f = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad), r()));
+        const [dx, dw] = tf.grads(f)([x(), w()]);
+        return [tf.depthwiseConv2d(x() as tf.Tensor4D, w() as tf.Tensor4D, stride, pad), dx, dw];
+      });
+      expectClose(cpu, wasm);
+    });
+  }
+});
+
+describe('batched and transposed matmul', () => {
+  const cases: [number[], number[], boolean, boolean][] = [
+    [[5, 7], [7, 3], false, false], [[7, 5], [7, 3], true, false], [[5, 7], [3, 7], false, true], [[7, 5], [3, 7], true, true],
+    [[4, 5, 7], [4, 7, 3], false, false], [[4, 7, 5], [4, 3, 7], true, true], [[2, 3, 5, 7], [7, 6], false, false],
+    [[2, 3, 5, 7], [1, 7, 6], false, false], [[5, 7], [4, 7, 3], false, false], [[2, 3, 5, 7], [2, 3, 6, 7], false, true],
+  ];
+  for (const [as, bs, ta, tb] of cases) {
+    it(`${JSON.stringify(as)} x ${JSON.stringify(bs)} ta=${ta} tb=${tb}`, () => {
+      const a = data(as, 7), b = data(bs, 8);
+      const [cpu, wasm] = onBoth(() => {
+        const f = (x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.square(tf.matMul(x, y, ta, tb)));
+        // tfjs-core's BatchMatMul gradient rejects broadcast batch dimensions (on every backend),
+        // so broadcast cases check the forward value only.
+        const broadcast = as.slice(0, -2).join() !== bs.slice(0, -2).join();
+        return [tf.matMul(a(), b(), ta, tb), ...(broadcast ? [] : tf.grads(f)([a(), b()]))];
+      });
+      expectClose(cpu, wasm);
+    });
+  }
+});
+
+describe('embedding gradient (UnsortedSegmentSum) and Tile', () => {
+  it('gather gradient accumulates repeated ids', () => {
+    const table = data([10, 6], 9);
+    const [cpu, wasm] = onBoth(() => {
+      const ids = tf.tensor1d([3, 1, 3, 9, 0, 3], 'int32');
+      const f = (t: tf.Tensor) => tf.sum(tf.square(tf.gather(t, ids)));
+      return [tf.gather(table(), ids), tf.grad(f)(table())];
+    });
+    expectClose(cpu, wasm);
+  });
+  it('unsortedSegmentSum drops out-of-range ids', () => {
+    const x = data([5, 3], 10);
+    const [cpu, wasm] = onBoth(() => tf.unsortedSegmentSum(x(), tf.tensor1d([0, 2, -1, 2, 1], 'int32'), 3));
+    expectClose(cpu, wasm);
+  });
+  for (const [shape, reps] of [[[1, 4, 6], [5, 1, 1]], [[3, 4], [2, 3]], [[2, 1, 3], [1, 4, 2]], [[7], [3]]] as [number[], number[]][]) {
+    it(`tile ${JSON.stringify(shape)} x ${JSON.stringify(reps)} and its gradient`, () => {
+      const x = data(shape, 11);
+      const [cpu, wasm] = onBoth(() => [tf.tile(x(), reps), tf.grad((t: tf.Tensor) => tf.sum(tf.square(tf.tile(t, reps))))(x())]);
+      expectClose(cpu, wasm);
+    });
+  }
+});
+
+describe('copy-to-cpu fallback', () => {
+  it('runs Einsum, which wasm lacks', () => {
+    const a = data([3, 4], 12), b = data([4, 5], 13);
+    const [cpu, wasm] = onBoth(() => tf.einsum('ij,jk->ik', a(), b()));
+    expectClose(cpu, wasm);
+  });
+});

@@ -1,0 +1,39 @@
+/**
+ * Tile on wasm. The stock kernel walks every output element through index arithmetic; broadcasting
+ * a bias or positional table over a batch spends most of a step there. This copies whole rows of
+ * the innermost axis and repeats them, which is a memcpy per row.
+ */
+import { Tile, util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { runStock, type WasmBackend } from '../heap.js';
+
+function tile({ inputs, backend: be, attrs }: Parameters<KernelFunc>[0]): TensorInfo {
+  const backend = be as unknown as WasmBackend;
+  const { x } = inputs as { x: TensorInfo };
+  const { reps } = attrs as unknown as { reps: number[] };
+  if (x.dtype !== 'float32' && x.dtype !== 'int32') return runStock(Tile, backend, { x }, attrs);
+  const r = x.shape.length;
+  const outShape = x.shape.map((d, i) => d * reps[i]);
+  const out = backend.makeOutput(outShape, x.dtype);
+  if (r === 0 || util.sizeFromShape(outShape) === 0) return out;
+  const X = backend.typedArrayFromHeap(x), O = backend.typedArrayFromHeap(out);
+  const last = x.shape[r - 1], outLast = outShape[r - 1];
+  const outRows = util.sizeFromShape(outShape.slice(0, -1));
+  const xStrides = util.computeStrides(x.shape.slice(0, -1));
+  const outStrides = util.computeStrides(outShape.slice(0, -1));
+  for (let row = 0; row < outRows; row++) {
+    // Map the output row's leading index to the input row it repeats.
+    let rem = row, src = 0;
+    for (let d = 0; d < r - 1; d++) {
+      const stride = d < r - 2 ? outStrides[d] : 1;
+      const idx = Math.floor(rem / stride);
+      rem -= idx * stride;
+      src += (idx % x.shape[d]) * (d < r - 2 ? xStrides[d] : 1);
+    }
+    const line = X.subarray(src * last, (src + 1) * last);
+    const dst = row * outLast;
+    for (let k = 0; k < reps[r - 1]; k++) O.set(line, dst + k * last);
+  }
+  return out;
+}
+
+export const tileConfig: KernelConfig = { kernelName: Tile, backendName: 'wasm', kernelFunc: tile as KernelFunc };
