@@ -1,0 +1,84 @@
+/**
+ * Optimizers with PyTorch's update rules, so hyperparameters from the papers mean the same here.
+ * - SGD: weight decay coupled into the gradient (g += wd * p), momentum buffer b = m*b + (1-dampening)*g
+ *   (b = g on the first step), Nesterov g + m*b, then p -= lr * update.
+ * - AdamW: decoupled decay p *= 1 - lr*wd, then Adam with bias correction.
+ * The learning rate is passed to every step, so any schedule drives it.
+ * Variables for which `decay(v)` is false get no weight decay (biases and norms, say).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+export interface Optimizer {
+  /** Applies one update. Call inside tf.tidy; grads are read, not disposed. */
+  step(vars: tf.Variable[], grads: tf.Tensor[], lr: number): void;
+  /** Number of updates applied. */
+  readonly steps: number;
+  dispose(): void;
+}
+
+export interface SgdOptions { momentum?: number; dampening?: number; nesterov?: boolean; weightDecay?: number; decay?: (v: tf.Variable) => boolean }
+export interface AdamWOptions { beta1?: number; beta2?: number; eps?: number; weightDecay?: number; decay?: (v: tf.Variable) => boolean }
+
+class State {
+  private slots = new Map<tf.Variable, tf.Variable[]>();
+  get(v: tf.Variable, n: number): tf.Variable[] {
+    let s = this.slots.get(v);
+    if (!s) {
+      s = Array.from({ length: n }, (_, i) => tf.variable(tf.zerosLike(v), false, `${v.name}/slot${i}`));
+      this.slots.set(v, s);
+    }
+    return s;
+  }
+  dispose(): void {
+    for (const s of this.slots.values()) s.forEach((t) => t.dispose());
+    this.slots.clear();
+  }
+}
+
+export function sgd(opts: SgdOptions = {}): Optimizer {
+  const { momentum = 0, dampening = 0, nesterov = false, weightDecay = 0, decay = () => true } = opts;
+  if (nesterov && (momentum <= 0 || dampening !== 0)) throw new Error('sgd: Nesterov momentum needs momentum > 0 and dampening 0 (as in PyTorch)');
+  const state = new State();
+  let steps = 0;
+  return {
+    get steps() { return steps; },
+    step(vars, grads, lr) {
+      vars.forEach((v, i) => {
+        let g = grads[i];
+        if (weightDecay && decay(v)) g = tf.add(g, tf.mul(v, weightDecay));
+        if (momentum) {
+          const [buf] = state.get(v, 1);
+          buf.assign(steps === 0 ? g : tf.add(tf.mul(buf, momentum), dampening ? tf.mul(g, 1 - dampening) : g));
+          g = nesterov ? tf.add(g, tf.mul(buf, momentum)) : buf;
+        }
+        v.assign(tf.sub(v, tf.mul(g, lr)));
+      });
+      steps++;
+    },
+    dispose: () => state.dispose(),
+  };
+}
+
+export function adamw(opts: AdamWOptions = {}): Optimizer {
+  const { beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weightDecay = 0.01, decay = () => true } = opts;
+  const state = new State();
+  let steps = 0;
+  return {
+    get steps() { return steps; },
+    step(vars, grads, lr) {
+      const t = steps + 1;
+      const c1 = 1 - beta1 ** t, c2 = 1 - beta2 ** t;
+      vars.forEach((v, i) => {
+        const g = grads[i];
+        const [m, s] = state.get(v, 2);
+        const p = weightDecay && decay(v) ? tf.mul(v, 1 - lr * weightDecay) : v;
+        m.assign(tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1)));
+        s.assign(tf.add(tf.mul(s, beta2), tf.mul(tf.square(g), 1 - beta2)));
+        const denom = tf.add(tf.div(tf.sqrt(s), Math.sqrt(c2)), eps);
+        v.assign(tf.sub(p, tf.mul(tf.div(m, denom), lr / c1)));
+      });
+      steps = t;
+    },
+    dispose: () => state.dispose(),
+  };
+}

@@ -1,0 +1,31 @@
+/**
+ * Progress for long runs on stderr: a redrawn bar on a terminal, one line per epoch otherwise
+ * (so CI logs stay readable). REPRO_QUIET=1 silences it.
+ */
+export interface Progress {
+  step(done: number, total: number, info: string): void;
+  epoch(line: string): void;
+  done(): void;
+}
+
+export function progress(label: string, stream: NodeJS.WriteStream = process.stderr): Progress {
+  if (process.env.REPRO_QUIET === '1') return { step() {}, epoch() {}, done() {} };
+  const tty = Boolean(stream.isTTY);
+  let last = 0;
+  return {
+    step(done, total, info) {
+      if (!tty) return;
+      const now = Date.now();
+      if (now - last < 100 && done < total) return;
+      last = now;
+      const width = 24, fill = Math.round((width * done) / Math.max(total, 1));
+      stream.write(`\r${label} [${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${done}/${total} ${info}\x1b[K`);
+    },
+    epoch(line) {
+      stream.write(tty ? `\r${label} ${line}\x1b[K\n` : `${label} ${line}\n`);
+    },
+    done() {
+      if (tty) stream.write('\x1b[K');
+    },
+  };
+}

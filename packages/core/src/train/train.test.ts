@@ -1,0 +1,164 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../backend/init.js';
+import { Rng } from '../rng.js';
+import { batches } from '../data/split.js';
+import { adamw, sgd, type Optimizer } from './optimizers.js';
+import { constant, cosine, cosineWarmRestarts, linearWarmup, stepLr } from './schedules.js';
+import { train } from './loop.js';
+
+beforeAll(async () => {
+  await initBackend({ prefer: 'wasm' });
+});
+
+/** Runs `steps` updates of f(p) = p^2/2 from p = 1 and returns p after each. */
+function quadratic(opt: Optimizer, steps: number, lr = 0.1): number[] {
+  const p = tf.variable(tf.scalar(1), true, `q${Math.random()}`);
+  const out: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    tf.tidy(() => {
+      const { grads } = tf.variableGrads(() => tf.mul(tf.square(p), 0.5) as tf.Scalar, [p]);
+      opt.step([p], [grads[p.name]], lr);
+    });
+    out.push(p.dataSync()[0]);
+  }
+  p.dispose();
+  opt.dispose();
+  return out;
+}
+
+describe('optimizers follow PyTorch update rules', () => {
+  it('SGD with momentum and coupled weight decay', () => {
+    const [a, b] = quadratic(sgd({ momentum: 0.9, weightDecay: 0.01 }), 2);
+    expect(a).toBeCloseTo(0.899, 6);
+    expect(b).toBeCloseTo(0.717301, 6);
+  });
+  it('SGD with Nesterov momentum', () => {
+    const [a, b] = quadratic(sgd({ momentum: 0.9, weightDecay: 0.01, nesterov: true }), 2);
+    expect(a).toBeCloseTo(0.8081, 6);
+    expect(b).toBeCloseTo(0.57121561, 6);
+    expect(() => sgd({ nesterov: true })).toThrow(/Nesterov momentum needs momentum > 0/);
+  });
+  it('AdamW with decoupled weight decay and bias correction', () => {
+    const p = quadratic(adamw({ weightDecay: 0.01 }), 3);
+    [0.899000001, 0.7985190281887788, 0.6989111847156934].forEach((v, i) => expect(p[i]).toBeCloseTo(v, 5));
+  });
+  it('skips decay where decay(v) is false', () => {
+    const [a] = quadratic(sgd({ weightDecay: 0.5, decay: () => false }), 1);
+    expect(a).toBeCloseTo(0.9, 6);
+  });
+});
+
+describe('schedules', () => {
+  it('step, cosine, warm restarts and warm-up', () => {
+    [0.1, 0.1, 0.01, 0.001].forEach((v, i) => expect(stepLr(0.1, [150, 225])([0, 149, 150, 225][i])).toBeCloseTo(v, 12));
+    const c = cosine(0.02, 60);
+    expect(c(0)).toBeCloseTo(0.02, 12);
+    expect(c(30)).toBeCloseTo(0.01, 12);
+    expect(c(60)).toBeCloseTo(0, 12);
+    const r = cosineWarmRestarts(1, 10, 2);
+    expect(r(0)).toBe(1);
+    expect(r(10)).toBe(1);
+    expect(r(20)).toBeCloseTo(0.5, 12); // 10 into a period of 20
+    const w = linearWarmup(constant(1), 4);
+    expect([0, 2, 4, 9].map(w)).toEqual([0, 0.5, 1, 1]);
+  });
+});
+
+/** Two-layer MLP parameters for `d` inputs and `k` classes. */
+function mlp(d: number, h: number, k: number, rng: Rng) {
+  const init = (shape: number[], name: string) => tf.variable(tf.mul(tf.randomNormal(shape, 0, 1, 'float32', rng.tfSeed()), Math.sqrt(2 / shape[0])), true, name);
+  const w1 = init([d, h], `w1-${rng.seed}`), b1 = tf.variable(tf.zeros([h]), true, `b1-${rng.seed}`);
+  const w2 = init([h, k], `w2-${rng.seed}`), b2 = tf.variable(tf.zeros([k]), true, `b2-${rng.seed}`);
+  return { params: [w1, b1, w2, b2], forward: (x: tf.Tensor) => tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(x, w1), b1)), w2), b2) };
+}
+
+describe('the training loop', () => {
+  it('learns, keeps the tensor count flat across steps, and logs each epoch', async () => {
+    const rng = new Rng(1, 'init');
+    const n = 256, xs = new Float32Array(n * 2), ys = new Int32Array(n);
+    const data = new Rng(1, 'data');
+    for (let i = 0; i < n; i++) { xs[2 * i] = data.normal(); xs[2 * i + 1] = data.normal(); ys[i] = xs[2 * i] * xs[2 * i + 1] > 0 ? 1 : 0; }
+    const X = tf.tensor2d(xs, [n, 2]), Y = tf.oneHot(tf.tensor1d(ys, 'int32'), 2);
+    const net = mlp(2, 32, 2, rng);
+    const counts: number[] = [];
+    const order = new Rng(1, 'order');
+    const log = await train({
+      params: net.params, optimizer: sgd({ momentum: 0.9 }), schedule: cosine(0.1, 30), epochs: 30, progress: false,
+      batches: () => [...batches(n, 32, { rng: order })].map((b) => Int32Array.from(b)),
+      loss: (idx) => {
+        const i = tf.tensor1d(idx, 'int32');
+        return tf.losses.softmaxCrossEntropy(tf.gather(Y, i), net.forward(tf.gather(X, i))) as tf.Scalar;
+      },
+      onEpochEnd: () => { counts.push(tf.memory().numTensors); },
+    });
+    expect(log).toHaveLength(30);
+    expect(log[29].loss).toBeLessThan(log[0].loss * 0.5);
+    expect(new Set(counts.slice(1)).size).toBe(1);
+    const acc = tf.tidy(() => tf.mean(tf.cast(tf.equal(tf.argMax(net.forward(X), 1), tf.argMax(Y, 1)), 'float32'))).dataSync()[0];
+    expect(acc).toBeGreaterThan(0.9);
+  });
+
+  it('stops on a non-finite loss naming the step', async () => {
+    const v = tf.variable(tf.scalar(1), true, 'nan-test');
+    await expect(train({
+      params: [v], optimizer: sgd(), schedule: constant(0.1), epochs: 1, progress: false,
+      batches: () => [0, 1, 2, 3],
+      loss: (b) => (b === 2 ? tf.div(tf.log(tf.sub(v, v)), tf.scalar(0)) : tf.square(v)) as tf.Scalar,
+    })).rejects.toThrow(/^training stopped at step 2 \(epoch 0\): loss is -Infinity$/);
+  });
+
+  it('names the parameter whose gradient went bad', async () => {
+    const a = tf.variable(tf.scalar(0), true, 'sqrt-input'), b = tf.variable(tf.scalar(1), true, 'fine');
+    await expect(train({
+      params: [a, b], optimizer: sgd(), schedule: constant(0.1), epochs: 1, progress: false, batches: () => [0],
+      loss: () => tf.add(tf.mul(tf.sqrt(tf.abs(a)), 0), tf.square(b)) as tf.Scalar,
+    })).rejects.toThrow(/step 0 \(epoch 0\): gradient of sqrt-input is (NaN|Infinity)/);
+  });
+});
+
+describe('models that stock wasm cannot train', () => {
+  it('a conv net with depthwise and strided convs trains on wasm', async () => {
+    expect(tf.getBackend()).toBe('wasm');
+    const rng = new Rng(2, 'conv');
+    const n = 128, x = new Float32Array(n * 8 * 8), y = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      y[i] = i % 2; // class 0: a horizontal bar, class 1: a vertical bar, at a random place
+      const at = rng.int(8);
+      for (let k = 0; k < 8; k++) x[i * 64 + (y[i] ? k * 8 + at : at * 8 + k)] = 1;
+    }
+    const X = tf.tensor4d(x, [n, 8, 8, 1]), Y = tf.oneHot(tf.tensor1d(y, 'int32'), 2);
+    const k1 = tf.variable(tf.randomNormal([3, 3, 1, 8], 0, 0.5, 'float32', 1), true, 'k1');
+    const dw = tf.variable(tf.randomNormal([3, 3, 8, 1], 0, 0.5, 'float32', 2), true, 'dw');
+    const fc = tf.variable(tf.randomNormal([8, 2], 0, 0.5, 'float32', 3), true, 'fc');
+    const forward = (inp: tf.Tensor) => {
+      const h = tf.relu(tf.conv2d(inp as tf.Tensor4D, k1, 2, 'same'));
+      const d = tf.relu(tf.depthwiseConv2d(h, dw as tf.Tensor4D, 1, 'same'));
+      return tf.matMul(tf.mean(d, [1, 2]), fc);
+    };
+    const log = await train({
+      params: [k1, dw, fc], optimizer: adamw({ weightDecay: 0 }), schedule: constant(0.05), epochs: 40, progress: false,
+      batches: () => [0], loss: () => tf.losses.softmaxCrossEntropy(Y, forward(X)) as tf.Scalar,
+    });
+    expect(log[39].loss).toBeLessThan(0.2);
+  });
+
+  it('an embedding model trains on wasm (gather gradient)', async () => {
+    const rng = new Rng(3, 'emb');
+    // Sequences of 6 token ids from 20; the label says whether token 7 occurs.
+    const n = 200, ids = new Int32Array(n * 6), y = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < 6; j++) ids[i * 6 + j] = rng.int(20);
+      y[i] = ids.subarray(i * 6, i * 6 + 6).includes(7) ? 1 : 0;
+    }
+    const emb = tf.variable(tf.randomNormal([20, 8], 0, 0.1, 'float32', 4), true, 'emb');
+    const out = tf.variable(tf.randomNormal([8, 2], 0, 0.1, 'float32', 5), true, 'out');
+    const I = tf.tensor1d(ids, 'int32'), Y = tf.oneHot(tf.tensor1d(y, 'int32'), 2);
+    const log = await train({
+      params: [emb, out], optimizer: adamw({ weightDecay: 0 }), schedule: constant(0.1), epochs: 100, progress: false,
+      batches: () => [0],
+      loss: () => tf.losses.softmaxCrossEntropy(Y, tf.matMul(tf.max(tf.reshape(tf.gather(emb, I), [n, 6, 8]), 1), out)) as tf.Scalar,
+    });
+    expect(log[99].loss).toBeLessThan(0.1);
+  });
+});
