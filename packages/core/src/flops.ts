@@ -20,8 +20,8 @@ function size(shape: Shape): number {
   return shape.slice(1).reduce<number>((a, b) => a * (b ?? 1), 1);
 }
 
-function count(weights: { shape: number[] }[]): number {
-  return weights.reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1), 0);
+function count(weights: { shape: (number | null)[] }[]): number {
+  return weights.reduce((s, w) => s + w.shape.reduce<number>((a, b) => a * (b ?? 1), 1), 0);
 }
 
 export function modelCost(model: LayersModel): ModelCost {

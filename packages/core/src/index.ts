@@ -1,2 +1,40 @@
+// @repro/core: the runtime every paper package uses. Explicit named exports only.
+
 export { initBackend, backendInfo, BACKENDS, type BackendChoice, type BackendInfo } from './backend/init.js';
+export type { WasmPatchReport } from './backend/kernels/register.js';
 export { Rng, rngFor } from './rng.js';
+export { parseJson, locateJsonError, type JsonParse, type JsonErrorPosition } from './json.js';
+export { validate, readJsonFile, ValidationError } from './schema.js';
+export { repoRoot, datasetsDir, benchmarksDir, resultsDir, cacheDir, mirrorDir } from './paths.js';
+
+// data
+export { listManifests, getManifest, loadManifestFile, type DatasetManifest, type DatasetFile } from './data/manifest.js';
+export { datasetFile, datasetStatus, fetchDataset, verifyFile, DatasetFileError } from './data/files.js';
+export { column, readJsonl, type Table, type Column } from './data/table.js';
+export { stratifiedSplit, randomSplit, batches, takeRows } from './data/split.js';
+export { loadOptdigits, parseOptdigits, type DigitsSplit } from './data/loaders/optdigits.js';
+export { loadAdult, parseAdult, ADULT_COLUMNS, type AdultSplit } from './data/loaders/adult.js';
+export { loadCaliforniaHousing, parseHousing, HOUSING_TARGET } from './data/loaders/california-housing.js';
+export { loadGsm8k, loadGsm8kSolutions, gsm8kFinal, type Gsm8kItem, type Gsm8kSolutionRow } from './data/loaders/gsm8k.js';
+export { loadJsonSchemaBench, JSONSCHEMABENCH_SPLITS, type JsonSchemaBenchEntry, type JsonSchemaBenchSplit } from './data/loaders/jsonschemabench.js';
+
+// train
+export { sgd, adamw, type Optimizer, type SgdOptions, type AdamWOptions } from './train/optimizers.js';
+export { constant, stepLr, cosine, cosineWarmRestarts, linearWarmup, type Schedule } from './train/schedules.js';
+export { train, NonFiniteError, type TrainOptions, type EpochLog, type StepContext } from './train/loop.js';
+export { progress, type Progress } from './train/progress.js';
+
+// metrics
+export { accuracy, topK, nll, macroF1, predictions, scoresFrom, type Scores } from './metrics/classification.js';
+export { ece, aurc, reliabilityBins, riskCoverage, type ReliabilityBin } from './metrics/calibration.js';
+export { rmse, mae } from './metrics/regression.js';
+export { mean, sampleSd, summarize, tQuantile, tCdf, bootstrapCi, type Summary } from './metrics/stats.js';
+
+// flops, results, env, bench, leaderboard
+export { modelCost, type ModelCost, type LayerCost } from './flops.js';
+export { writeRecord, readRecord, listRecordFiles, recordExists, recordPath, validateAll, keyOf, newRunId,
+  type ResultRecord, type RecordKey, type Profile } from './results/record.js';
+export { writeAtomic } from './results/atomic.js';
+export { captureEnv, type EnvInfo } from './env.js';
+export { benchMain, runBenchProcesses, measureOnce, isBenchChild, median, PINNED_THREADS, type BenchDefinition, type BenchSummary, type TaskSummary } from './bench.js';
+export { buildLeaderboard, writeLeaderboard, formatCell, type SuiteMeta, type LeaderboardRow, type Leaderboard } from './leaderboard.js';

@@ -6,8 +6,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-// tfjs-core alone registers no gradients; the umbrella package would, but we do not depend on it.
-import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
+// tfjs-core registers no gradients, and its register_all_gradients module is ESM with extensionless
+// imports that Node cannot load; the umbrella package's Node bundle registers them all.
+import '@tensorflow/tfjs';
 import os from 'node:os';
 import { registerWasmKernels, type WasmPatchReport } from './kernels/register.js';
 
