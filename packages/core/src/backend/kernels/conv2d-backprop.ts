@@ -1,9 +1,11 @@
 /**
  * Convolution gradients on wasm (NHWC, dilation 1).
  *
- * Conv2DBackpropFilter is missing from the stock backend. It is computed as one GEMM:
- *   dW[(kh,kw,ci), co] = sum over (n,oh,ow) of P^T[(kh,kw,ci), (n,oh,ow)] * dy[(n,oh,ow), co]
- * where P^T is the transposed im2col matrix, built here and multiplied by XNNPACK's GEMM.
+ * Conv2DBackpropFilter is missing from the stock backend. It is computed by XNNPACK's forward
+ * convolution with the roles swapped: the input's channels become the batch, its batch becomes the
+ * channels, and dy becomes a filter dilated by the stride:
+ *   dW[kh,kw,ci,co] = sum over (oh,ow,n) of x^T[ci, kh + oh*s - pad, kw + ow*s - pad, n] * dy^T[oh,ow,n,co]
+ * (an im2col GEMM built in JavaScript measured 2x slower).
  *
  * Conv2DBackpropInput exists but runs about 10x slower than the forward convolution, so it is
  * rewritten as a forward convolution: dy dilated by the stride, padded by K-1-pad, convolved with
@@ -15,51 +17,40 @@ import {
   backend_util, Conv2DBackpropFilter, Conv2DBackpropInput,
   type KernelConfig, type KernelFunc, type TensorInfo, type NamedAttrMap,
 } from '@tensorflow/tfjs-core';
-import { alloc, f32, release, runStock, view, type WasmBackend } from '../heap.js';
+import { alloc, f32, release, runStock, type WasmBackend } from '../heap.js';
 
 type Args = Parameters<KernelFunc>[0];
 
 export function conv2dBackpropFilter(args: Args, fallback: KernelFunc): TensorInfo | TensorInfo[] {
   const backend = args.backend as unknown as WasmBackend;
   const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
-  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = args.attrs as unknown as backend_util.Conv2DInfo & {
+  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = args.attrs as unknown as {
     strides: [number, number] | number; pad: backend_util.ExplicitPadding | 'valid' | 'same' | number;
     dataFormat: 'NHWC' | 'NCHW'; dimRoundingMode?: 'floor' | 'round' | 'ceil'; filterShape: [number, number, number, number];
   };
   if (dataFormat === 'NCHW' || x.dtype !== 'float32') return fallback(args);
   const info = backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode);
-  const { batchSize: N, inHeight: H, inWidth: W, inChannels: CI, outHeight: OH, outWidth: OW, outChannels: CO,
-    filterHeight: KH, filterWidth: KW, strideHeight: sh, strideWidth: sw } = info;
+  const { inHeight: H, inWidth: W, outHeight: OH, outWidth: OW, filterHeight: KH, filterWidth: KW, strideHeight: sh, strideWidth: sw } = info;
   const pt = info.padInfo.top, pl = info.padInfo.left;
-  const rows = KH * KW * CI, cols = N * OH * OW;
+  // Output rows past KH (negative bottom padding) are computed and cropped.
+  const pb = Math.max(0, KH + (OH - 1) * sh - H - pt), pr = Math.max(0, KW + (OW - 1) * sw - W - pl);
+  const outH = H + pt + pb - (OH - 1) * sh, outW = W + pl + pr - (OW - 1) * sw;
 
-  const pT = alloc(backend, [1, rows, cols]);
-  const P = f32(backend, pT);
-  const X = f32(backend, x);
-  // Rows (kh,kw,ci), columns (n,oh,ow); out-of-image taps stay zero (makeOutput memory is not cleared).
-  P.fill(0);
-  for (let kh = 0; kh < KH; kh++) {
-    for (let kw = 0; kw < KW; kw++) {
-      for (let ci = 0; ci < CI; ci++) {
-        const r = ((kh * KW + kw) * CI + ci) * cols;
-        for (let n = 0; n < N; n++) {
-          for (let oh = 0; oh < OH; oh++) {
-            const ih = oh * sh + kh - pt;
-            if (ih < 0 || ih >= H) continue;
-            const base = r + (n * OH + oh) * OW;
-            const xrow = (n * H + ih) * W;
-            for (let ow = 0; ow < OW; ow++) {
-              const iw = ow * sw + kw - pl;
-              if (iw >= 0 && iw < W) P[base + ow] = X[(xrow + iw) * CI + ci];
-            }
-          }
-        }
-      }
-    }
+  // Channels become the batch and the batch becomes the channels: X' = x^T [CI, H, W, N],
+  // F = dy as a filter [OH, OW, N, CO] dilated by the stride.
+  const xT = runStock('Transpose', backend, { x }, { perm: [3, 1, 2, 0] });
+  const dyT = runStock('Transpose', backend, { x: dy }, { perm: [1, 2, 0, 3] });
+  const attrs = { strides: 1, dilations: [sh, sw], dataFormat: 'NHWC', pad: [[0, 0], [pt, pb], [pl, pr], [0, 0]] } as unknown as NamedAttrMap;
+  let out = runStock('Conv2D', backend, { x: xT, filter: dyT }, attrs); // [CI, outH, outW, CO]
+  release(backend, xT, dyT);
+  if (outH !== KH || outW !== KW) {
+    const cropped = runStock('Slice', backend, { x: out }, { begin: [0, 0, 0, 0], size: [out.shape[0], KH, KW, out.shape[3]] });
+    release(backend, out);
+    out = cropped;
   }
-  const out = runStock('BatchMatMul', backend, { a: pT, b: view(dy, [1, cols, CO]) }, { transposeA: false, transposeB: false });
-  release(backend, pT);
-  return { ...out, shape: filterShape };
+  const dw = runStock('Transpose', backend, { x: out }, { perm: [1, 2, 0, 3] });
+  release(backend, out);
+  return dw;
 }
 
 export function conv2dBackpropInput(args: Args, fallback: KernelFunc): TensorInfo | TensorInfo[] {

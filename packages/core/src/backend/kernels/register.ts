@@ -29,7 +29,7 @@ function fallbackFor(name: string): KernelFunc {
 export function registerWasmKernels(): WasmPatchReport {
   if (report) return report;
   // Stock kernels the replacements call into, captured before anything is overridden.
-  for (const name of ['BatchMatMul', 'Transpose', 'Conv2D', 'Conv2DBackpropInput', 'Tile']) captureStock(name);
+  for (const name of ['BatchMatMul', 'Transpose', 'Conv2D', 'Conv2DBackpropInput', 'Tile', 'Slice']) captureStock(name);
   const replacements = [batchMatMulConfig, ...conv2dBackpropConfigs(fallbackFor), ...depthwiseBackpropConfigs, unsortedSegmentSumConfig, tileConfig];
   for (const c of replacements) put(c);
 

@@ -1,7 +1,8 @@
 /**
  * Tile on wasm. The stock kernel walks every output element through index arithmetic; broadcasting
  * a bias or positional table over a batch spends most of a step there. This copies whole rows of
- * the innermost axis and repeats them, which is a memcpy per row.
+ * the innermost axis and repeats them, which is a memcpy per row, and fills a pure broadcast by
+ * doubling copies.
  */
 import { Tile, util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { runStock, type WasmBackend } from '../heap.js';
@@ -16,6 +17,15 @@ function tile({ inputs, backend: be, attrs }: Parameters<KernelFunc>[0]): Tensor
   const out = backend.makeOutput(outShape, x.dtype);
   if (r === 0 || util.sizeFromShape(outShape) === 0) return out;
   const X = backend.typedArrayFromHeap(x), O = backend.typedArrayFromHeap(out);
+  // Broadcast case (a bias or statistic of shape [1, ..., 1, C...] repeated over leading axes):
+  // the output is x repeated whole, filled by doubling copies at memcpy speed.
+  const k = reps.findIndex((_, i) => reps.slice(i).every((rep) => rep === 1));
+  const lead = k < 0 ? r : k;
+  if (x.shape.slice(0, lead).every((d) => d === 1)) {
+    O.set(X, 0);
+    for (let filled = X.length; filled < O.length; filled *= 2) O.copyWithin(filled, 0, Math.min(filled, O.length - filled));
+    return out;
+  }
   const last = x.shape[r - 1], outLast = outShape[r - 1];
   const outRows = util.sizeFromShape(outShape.slice(0, -1));
   const xStrides = util.computeStrides(x.shape.slice(0, -1));
