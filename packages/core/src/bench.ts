@@ -37,7 +37,9 @@ const CHILD_FLAG = '--bench-child';
 const MARK = 'REPRO_BENCH_RESULT ';
 
 /** Thread pins applied to every child, so a task's thread count is the same for each arm. */
-export const PINNED_THREADS: Record<string, string> = { TF_NUM_INTRAOP_THREADS: '1', TF_NUM_INTEROP_THREADS: '1', OMP_NUM_THREADS: '1' };
+export const PINNED_THREADS: Record<string, string> = {
+  TF_NUM_INTRAOP_THREADS: '1', TF_NUM_INTEROP_THREADS: '1', OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1',
+};
 
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b), m = s.length >> 1;
@@ -59,42 +61,77 @@ export async function measureOnce(def: BenchDefinition): Promise<Record<string, 
   return out;
 }
 
-function runChild(script: string, args: string[], env: Record<string, string>): Promise<Record<string, { medianMs: number; samples: number }>> {
+type ChildResult = Record<string, { medianMs: number; samples: number }>;
+
+/** A process that prints one `REPRO_BENCH_RESULT {json}` line (a bench child, or a peer in another language). */
+export interface ChildCommand { label: string; command: string; args: string[] }
+
+export interface ChildRun { result: ChildResult; meta: Record<string, unknown> | null }
+
+function runChild(c: ChildCommand, env: Record<string, string>): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, CHILD_FLAG, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(c.command, c.args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d) => { out += d; });
-    child.on('error', reject);
+    child.on('error', (e) => reject(new Error(`bench ${c.label}: cannot start ${c.command}: ${e.message}`)));
     child.on('close', (code) => {
-      const line = out.split('\n').find((l) => l.startsWith(MARK));
-      if (code !== 0 || !line) reject(new Error(`bench child ${script} exited with code ${code}${line ? '' : ' and printed no result'}`));
-      else resolve(JSON.parse(line.slice(MARK.length)));
+      const lines = out.split('\n');
+      const line = lines.find((l) => l.startsWith(MARK));
+      const meta = lines.find((l) => l.startsWith('REPRO_BENCH_META '));
+      if (code !== 0 || !line) reject(new Error(`bench ${c.label}: ${c.command} exited with code ${code}${line ? '' : ' and printed no result line'}`));
+      else resolve({ result: JSON.parse(line.slice(MARK.length)) as ChildResult, meta: meta ? JSON.parse(meta.slice(17)) as Record<string, unknown> : null });
     });
   });
+}
+
+/** Runs each command `processes` times, interleaved (A B A B ...), so drift hits every command alike. */
+export async function runInterleaved(commands: ChildCommand[], processes: number,
+  onProcess: (label: string, i: number, n: number) => void = () => {}): Promise<Record<string, ChildRun[]>> {
+  const runs: Record<string, ChildRun[]> = Object.fromEntries(commands.map((c) => [c.label, []]));
+  for (let i = 0; i < processes; i++) {
+    for (const c of commands) {
+      onProcess(c.label, i + 1, processes);
+      runs[c.label].push(await runChild(c, PINNED_THREADS));
+    }
+  }
+  return runs;
+}
+
+export function summarizeTasks(runs: ChildRun[]): Record<string, TaskSummary> {
+  const tasks: Record<string, TaskSummary> = {};
+  for (const name of Object.keys(runs[0].result)) {
+    const per = runs.map((r) => {
+      if (!r.result[name]) throw new Error(`bench: task ${name} missing from a process's result`);
+      return r.result[name].medianMs;
+    });
+    tasks[name] = { medianMs: median(per), minMs: Math.min(...per), maxMs: Math.max(...per), perProcessMs: per, samples: runs.reduce((s, r) => s + r.result[name].samples, 0) };
+  }
+  return tasks;
+}
+
+/** Ratio a/b of a task's latency, computed within each process pair and reduced to its median. */
+export function pairRatio(a: ChildRun[], taskA: string, b: ChildRun[], taskB: string): { median: number; min: number; max: number; perProcess: number[] } {
+  const per = a.map((r, i) => r.result[taskA].medianMs / b[i].result[taskB].medianMs);
+  return { median: median(per), min: Math.min(...per), max: Math.max(...per), perProcess: per };
 }
 
 /** Runs `script` (a bench entry point) in `processes` fresh processes and summarises. */
 export async function runBenchProcesses(script: string, def: Pick<BenchDefinition, 'name' | 'pairs'>,
   opts: { processes?: number; args?: string[]; onProcess?: (i: number, n: number) => void } = {}): Promise<BenchSummary> {
   const processes = Math.max(3, opts.processes ?? 3);
-  const runs: Record<string, { medianMs: number; samples: number }>[] = [];
-  for (let i = 0; i < processes; i++) {
-    opts.onProcess?.(i + 1, processes);
-    runs.push(await runChild(script, opts.args ?? [], PINNED_THREADS));
-  }
-  const tasks: Record<string, TaskSummary> = {};
-  for (const name of Object.keys(runs[0])) {
-    const per = runs.map((r) => r[name].medianMs);
-    tasks[name] = { medianMs: median(per), minMs: Math.min(...per), maxMs: Math.max(...per), perProcessMs: per, samples: runs.reduce((s, r) => s + r[name].samples, 0) };
-  }
+  const runs = (await runInterleaved([{ label: def.name, command: process.execPath, args: [script, CHILD_FLAG, ...(opts.args ?? [])] }], processes,
+    (_l, i, n) => opts.onProcess?.(i, n)))[def.name];
+  const tasks = summarizeTasks(runs);
   const ratios: BenchSummary['ratios'] = {};
   for (const [a, b] of def.pairs ?? []) {
     if (!tasks[a] || !tasks[b]) throw new Error(`bench ${def.name}: pair ${a}/${b} names a task that does not exist`);
-    const per = runs.map((r) => r[a].medianMs / r[b].medianMs);
-    ratios[`${a}/${b}`] = { median: median(per), min: Math.min(...per), max: Math.max(...per), perProcess: per };
+    ratios[`${a}/${b}`] = pairRatio(runs, a, runs, b);
   }
   return { name: def.name, processes, tasks, ratios, pinned: PINNED_THREADS };
 }
+
+/** The arguments that make a bench script run as a child. */
+export const benchChildArgs = (script: string, args: string[] = []): string[] => [script, CHILD_FLAG, ...args];
 
 /** Whether this process is a bench child. */
 export const isBenchChild = (): boolean => process.argv.includes(CHILD_FLAG);

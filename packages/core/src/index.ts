@@ -4,7 +4,7 @@ export { initBackend, backendInfo, BACKENDS, type BackendChoice, type BackendInf
 export type { WasmPatchReport } from './backend/kernels/register.js';
 export { Rng, rngFor } from './rng.js';
 export { parseJson, locateJsonError, type JsonParse, type JsonErrorPosition } from './json.js';
-export { validate, readJsonFile, ValidationError } from './schema.js';
+export { validate, readJsonFile, ValidationError, type SchemaRef } from './schema.js';
 export { repoRoot, datasetsDir, benchmarksDir, resultsDir, cacheDir, mirrorDir } from './paths.js';
 
 // data
@@ -36,5 +36,6 @@ export { writeRecord, readRecord, listRecordFiles, recordExists, recordPath, val
   type ResultRecord, type RecordKey, type Profile } from './results/record.js';
 export { writeAtomic } from './results/atomic.js';
 export { captureEnv, type EnvInfo } from './env.js';
-export { benchMain, runBenchProcesses, measureOnce, isBenchChild, median, PINNED_THREADS, type BenchDefinition, type BenchSummary, type TaskSummary } from './bench.js';
+export { benchMain, runBenchProcesses, runInterleaved, summarizeTasks, pairRatio, benchChildArgs, measureOnce, isBenchChild, median, PINNED_THREADS,
+  type BenchDefinition, type BenchSummary, type TaskSummary, type ChildCommand, type ChildRun } from './bench.js';
 export { buildLeaderboard, writeLeaderboard, formatCell, type SuiteMeta, type LeaderboardRow, type Leaderboard } from './leaderboard.js';

@@ -14,12 +14,15 @@ const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, 
 (addFormats as unknown as (a: Ajv2020) => void)(ajv);
 const compiled = new Map<string, ValidateFunction>();
 
-function validator(name: string): ValidateFunction {
-  let v = compiled.get(name);
+/** A schema: the name of one of core's (schemas/<name>.schema.json) or the URL of any schema file. */
+export type SchemaRef = string | URL;
+
+function validator(ref: SchemaRef): ValidateFunction {
+  const url = typeof ref === 'string' ? new URL(`../schemas/${ref}.schema.json`, import.meta.url) : ref;
+  let v = compiled.get(url.href);
   if (!v) {
-    const url = new URL(`../schemas/${name}.schema.json`, import.meta.url);
     v = ajv.compile(JSON.parse(readFileSync(url, 'utf8')));
-    compiled.set(name, v);
+    compiled.set(url.href, v);
   }
   return v;
 }
@@ -48,18 +51,18 @@ function describe(e: ErrorObject, text: string | null): string {
   return `${line ? `line ${line}: ` : ''}field ${field} ${msg}`;
 }
 
-/** Validates `value` against schema `name`; throws ValidationError naming `file` and each field. */
-export function validate<T>(name: string, value: unknown, file: string, text: string | null = null): T {
-  const v = validator(name);
+/** Validates `value` against a schema; throws ValidationError naming `file` and each field. */
+export function validate<T>(schema: SchemaRef, value: unknown, file: string, text: string | null = null): T {
+  const v = validator(schema);
   if (!v(value)) throw new ValidationError(file, (v.errors ?? []).map((e) => describe(e, text)));
   return value as T;
 }
 
 /** Reads a JSON file and validates it; a syntax error names the file and line. */
-export function readJsonFile<T>(name: string, file: string): T {
+export function readJsonFile<T>(schema: SchemaRef, file: string): T {
   const text = readFileSync(file, 'utf8');
   const parsed = parseJson(text);
   if (!parsed.ok) throw new ValidationError(file, [`line ${parsed.line}, column ${parsed.column}: not JSON: ${parsed.message}`]);
   const value = parsed.value;
-  return validate<T>(name, value, file, text);
+  return validate<T>(schema, value, file, text);
 }

@@ -46,7 +46,7 @@ function stepper(params: tf.Variable[], loss: () => tf.Scalar): () => void {
 
 function batchNormTrain(x: tf.Tensor4D, gamma: tf.Variable, beta: tf.Variable): tf.Tensor4D {
   const { mean, variance } = tf.moments(x, [0, 1, 2]);
-  return tf.batchNorm(x, mean, variance, beta, gamma, 1e-5);
+  return tf.batchNorm(x, mean, variance, beta, gamma, 1e-5) as tf.Tensor4D;
 }
 
 let uid = 0;

@@ -1,0 +1,116 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { initBackend, listRecordFiles, readRecord, repoRoot } from '@repro/core';
+import { useSharedMirror } from '@repro/core/testing';
+import { runSuite, summaryTable } from './runner.js';
+import { loadSuiteFile, type SuiteSpec } from './spec.js';
+import type { ArmMethod } from './arms/types.js';
+import { engineTfjs } from './arms/engine.js';
+import { ENGINE_TASKS, engineWorkload } from './engine/workloads.js';
+
+useSharedMirror();
+
+const quiet = () => {};
+const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'repro-run-'));
+
+function suite(extra: Partial<SuiteSpec> = {}): SuiteSpec {
+  return {
+    id: 'demo', version: 1, title: 'Demo', datasets: ['synthetic'], protocol: { scale: 2 },
+    arms: [{ id: 'good', method: 'fake.good' }, { id: 'bad', method: 'fake.bad' }, { id: 'absent', method: 'fake.absent' }],
+    seeds: [1, 2], metrics: [{ name: 'score', higherIsBetter: true }], profiles: { quick: {}, full: { scale: 10 } }, file: 'benchmarks/demo.json', ...extra,
+  };
+}
+
+let calls = 0;
+const registry: Record<string, ArmMethod> = {
+  'fake.good': { name: 'fake.good', summary: '', run: async (ctx) => { calls++; return { metrics: { score: ctx.seed * (ctx.config.scale as number) } }; } },
+  'fake.bad': { name: 'fake.bad', summary: '', run: async (ctx) => { throw new Error(`diverged at seed ${ctx.seed}`); } },
+  'fake.absent': { name: 'fake.absent', summary: '', unavailable: () => 'needs a tool this machine lacks', run: async () => ({ metrics: {} }) },
+};
+
+describe('the suite runner', () => {
+  it('writes one record per arm and seed, marks failures, skips unavailable arms', async () => {
+    const root = tmp();
+    const rows = await runSuite(suite(), registry, { resultsRoot: root, log: quiet, backend: 'cpu' });
+    expect(rows.map((r) => `${r.arm}:${r.seed}:${r.status}`)).toEqual(['good:1:ok', 'good:2:ok', 'bad:1:failed', 'bad:2:failed', 'absent:1:skipped', 'absent:2:skipped']);
+    const files = listRecordFiles(root);
+    expect(files).toHaveLength(4);
+    const good = readRecord(files.find((f) => f.includes('/good/') && f.endsWith('seed-2.json'))!);
+    expect(good.metrics.score).toBe(4);
+    expect(good.config).toMatchObject({ method: 'fake.good', scale: 2 });
+    expect(good.env.backend.name).toBe('cpu');
+    const bad = readRecord(files.find((f) => f.includes('/bad/') && f.endsWith('seed-1.json'))!);
+    expect(bad.status).toBe('failed');
+    expect(bad.error).toBe('Error: diverged at seed 1');
+    expect(summaryTable(rows)).toMatch(/2 ran, 0 already recorded, 2 skipped, 2 failed/);
+  });
+
+  it('skips existing records unless forced, and honours --seeds, --arms and the profile', async () => {
+    const root = tmp();
+    calls = 0;
+    await runSuite(suite(), registry, { resultsRoot: root, log: quiet, arms: ['good'] });
+    expect(calls).toBe(2);
+    const again = await runSuite(suite(), registry, { resultsRoot: root, log: quiet, arms: ['good'] });
+    expect(again.map((r) => r.status)).toEqual(['exists', 'exists']);
+    expect(calls).toBe(2);
+    await runSuite(suite(), registry, { resultsRoot: root, log: quiet, arms: ['good'], seeds: [2], force: true, profile: 'full' });
+    expect(calls).toBe(3);
+    const full = listRecordFiles(root).filter((f) => f.includes('/full/'));
+    expect(full).toHaveLength(1);
+    expect(readRecord(full[0]).metrics.score).toBe(20);
+  });
+
+  it('rejects unknown arms and methods with suggestions, and skips missing datasets', async () => {
+    await expect(runSuite(suite(), registry, { log: quiet, arms: ['god'] })).rejects.toThrow(/unknown arm of suite demo 'god'\. Did you mean 'good'/);
+    await expect(runSuite(suite({ arms: [{ id: 'x', method: 'fake.godo' }] }), registry, { log: quiet }))
+      .rejects.toThrow(/benchmarks\/demo\.json: field \/arms\/0\/method: unknown method 'fake\.godo'\. Did you mean 'fake\.good'/);
+    const saved = process.env.REPRO_DATA_MIRROR;
+    process.env.REPRO_DATA_MIRROR = tmp();
+    process.env.REPRO_CACHE = tmp();
+    try {
+      const rows = await runSuite(suite({ datasets: ['optdigits'], arms: [{ id: 'good', method: 'fake.good' }] }), registry, { resultsRoot: tmp(), log: quiet });
+      expect(rows.every((r) => r.status === 'skipped')).toBe(true);
+      expect(rows[0].detail).toMatch(/dataset optdigits unavailable: .*optdigits\.tra is missing.*repro datasets fetch optdigits/);
+    } finally {
+      process.env.REPRO_DATA_MIRROR = saved;
+      delete process.env.REPRO_CACHE;
+    }
+  });
+
+  it('records the dataset hash of a real dataset', async () => {
+    const root = tmp();
+    await runSuite(suite({ datasets: ['optdigits'], arms: [{ id: 'good', method: 'fake.good' }], seeds: [1] }), registry, { resultsRoot: root, log: quiet });
+    const r = readRecord(listRecordFiles(root)[0]);
+    expect(r.dataset.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(r.dataset.files!['optdigits.tra']).toBe('e1b683cc211604fe8fd8c4417e6a69f31380e0c61d4af22e93cc21e9257ffedd');
+  });
+});
+
+describe('the engine suite', () => {
+  it('each workload runs with a flat tensor count', async () => {
+    await initBackend({ prefer: 'wasm' });
+    for (const t of ENGINE_TASKS) {
+      const w = engineWorkload(t, 1);
+      w.run();
+      const before = tf.memory().numTensors;
+      w.run();
+      w.run();
+      expect(tf.memory().numTensors).toBe(before);
+      w.dispose();
+    }
+  });
+
+  it('the tfjs arm measures every task in fresh processes', async () => {
+    const spec = loadSuiteFile(path.join(repoRoot(), 'benchmarks', 'engine.json'));
+    const res = await engineTfjs.run({ suite: spec, arm: spec.arms[0], dataset: 'synthetic', seed: 1, profile: 'quick', log: quiet,
+      config: { processes: 3, taskTimeMs: 5, minIterations: 1, threads: 1 } });
+    for (const t of ENGINE_TASKS) expect(res.metrics[`${t}_ms`]).toBeGreaterThan(0);
+    // Ratios exist exactly when a Python with torch is on this machine.
+    const ratio = res.metrics.resnet_block_step_vs_pytorch;
+    expect(ratio === null || ratio > 0).toBe(true);
+    expect(res.notes!.join(' ')).toMatch(/backend \w+/);
+  }, 300_000);
+});
