@@ -38,4 +38,6 @@ export { writeAtomic } from './results/atomic.js';
 export { captureEnv, type EnvInfo } from './env.js';
 export { benchMain, runBenchProcesses, runInterleaved, summarizeTasks, pairRatio, benchChildArgs, measureOnce, isBenchChild, median, PINNED_THREADS,
   type BenchDefinition, type BenchSummary, type TaskSummary, type ChildCommand, type ChildRun } from './bench.js';
+/** The kernel microbenchmark's entry script (run with node; see bench/kernels.bench.ts). */
+export const KERNELS_BENCH_SCRIPT = new URL('./bench/kernels.bench.js', import.meta.url);
 export { buildLeaderboard, writeLeaderboard, formatCell, type SuiteMeta, type LeaderboardRow, type Leaderboard } from './leaderboard.js';

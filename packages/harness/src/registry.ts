@@ -5,7 +5,8 @@
  */
 import type { ArmMethod } from './arms/types.js';
 import { enginePytorch, engineTfjs } from './arms/engine.js';
+import { kernelsWasm } from './arms/kernels.js';
 
 export const REGISTRY: Record<string, ArmMethod> = Object.fromEntries(
-  [engineTfjs, enginePytorch].map((m) => [m.name, m]),
+  [engineTfjs, enginePytorch, kernelsWasm].map((m) => [m.name, m]),
 );

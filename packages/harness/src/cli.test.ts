@@ -1,0 +1,76 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { useSharedMirror } from '@repro/core/testing';
+
+const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const mirror = useSharedMirror();
+
+function repro(args: string[], env: Record<string, string | undefined> = {}) {
+  const r = spawnSync(process.execPath, [cli, ...args], { env: { ...process.env, REPRO_QUIET: '1', ...env }, encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('repro command line', () => {
+  it('prints help for the tool and every command', () => {
+    const main = repro(['--help']);
+    expect(main.code).toBe(0);
+    for (const c of ['ls', 'run', 'leaderboard', 'datasets', 'results']) {
+      expect(main.out).toContain(`  ${c}`);
+      const h = repro([c, '--help']);
+      expect(h.code).toBe(0);
+      expect(h.out).toMatch(/^Usage: repro /);
+    }
+  });
+
+  it('exits 2 with a suggestion on unknown commands, suites, options and values', () => {
+    const cmd = repro(['rnu']);
+    expect(cmd.code).toBe(2);
+    expect(cmd.err).toMatch(/unknown command 'rnu'\. Did you mean 'run'\?/);
+    const suite = repro(['run', 'engin']);
+    expect(suite.code).toBe(2);
+    expect(suite.err).toMatch(/unknown suite 'engin'\. Did you mean 'engine'\?/);
+    expect(repro(['run', 'engine', '--profile', 'huge']).err).toMatch(/unknown profile 'huge'/);
+    expect(repro(['run', 'engine', '--backend', 'wsam']).err).toMatch(/unknown backend 'wsam'\. Did you mean 'wasm'\?/);
+    const opt = repro(['run', 'engine', '--frce']);
+    expect(opt.code).toBe(2);
+    expect(opt.err).toMatch(/Unknown option '--frce'/);
+    expect(repro(['run', 'engine', '--seeds', '1,x']).err).toMatch(/--seeds takes comma-separated integers/);
+    expect(repro(['ls', 'suits']).err).toMatch(/Did you mean 'suites'/);
+  });
+
+  it('lists suites, arm methods and datasets', () => {
+    const r = repro(['ls']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/Suites:\n  engine/);
+    expect(r.out).toContain('engine.tfjs');
+    expect(r.out).toMatch(/optdigits\s+Optical Recognition/);
+  });
+
+  it.runIf(mirror)('verifies datasets from the mirror, and fails naming the file when one is missing', () => {
+    const ok = repro(['datasets', 'verify', 'optdigits', 'adult']);
+    expect(ok.code).toBe(0);
+    expect(ok.out).toContain('optdigits: 2 file(s) verified');
+    const empty = mkdtempSync(path.join(os.tmpdir(), 'repro-cli-'));
+    const bad = repro(['datasets', 'verify', 'optdigits'], { REPRO_DATA_MIRROR: empty, REPRO_CACHE: empty });
+    expect(bad.code).toBe(1);
+    expect(bad.out).toMatch(/optdigits\.tra is missing/);
+    expect(repro(['datasets', 'verify', 'optdigit']).err).toMatch(/Did you mean 'optdigits'/);
+  });
+
+  it('validates records and rebuilds the leaderboard in REPRO_RESULTS', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'repro-cli-'));
+    expect(repro(['results', 'validate'], { REPRO_RESULTS: dir }).out).toContain('0 record(s), 0 problem(s)');
+    const lb = repro(['leaderboard'], { REPRO_RESULTS: dir });
+    expect(lb.code).toBe(0);
+    expect(existsSync(path.join(dir, 'LEADERBOARD.md'))).toBe(true);
+    mkdirSync(path.join(dir, 'records', 'engine'), { recursive: true });
+    writeFileSync(path.join(dir, 'records', 'engine', 'x.json'), '{"schemaVersion": 2}');
+    const bad = repro(['results', 'validate'], { REPRO_RESULTS: dir });
+    expect(bad.code).toBe(1);
+    expect(bad.out).toMatch(/x\.json is not valid:[\s\S]*\/schemaVersion must be equal to constant/);
+  });
+});
