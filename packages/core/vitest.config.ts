@@ -1,10 +1,3 @@
-import { defineConfig } from 'vitest/config';
+import { packageTestConfig } from '../../vitest.shared.js';
 
-export default defineConfig({
-  test: {
-    include: ['src/**/*.test.ts'],
-    // tfjs keeps one global engine per process; files share nothing but the backend choice.
-    pool: 'forks',
-    testTimeout: 120_000,
-  },
-});
+export default packageTestConfig('core');
