@@ -12,6 +12,7 @@ export { listManifests, getManifest, loadManifestFile, type DatasetManifest, typ
 export { datasetFile, datasetStatus, fetchDataset, verifyFile, DatasetFileError } from './data/files.js';
 export { column, readJsonl, type Table, type Column } from './data/table.js';
 export { stratifiedSplit, randomSplit, batches, takeRows } from './data/split.js';
+export { symmetricNoise, asymmetricNoise, CIFAR10_ASYMMETRIC, DIGITS_ASYMMETRIC, type NoisyLabels } from './data/noise.js';
 export { loadOptdigits, parseOptdigits, type DigitsSplit } from './data/loaders/optdigits.js';
 export { loadAdult, parseAdult, ADULT_COLUMNS, type AdultSplit } from './data/loaders/adult.js';
 export { loadCaliforniaHousing, parseHousing, HOUSING_TARGET } from './data/loaders/california-housing.js';
@@ -29,6 +30,9 @@ export { accuracy, topK, nll, macroF1, predictions, scoresFrom, type Scores } fr
 export { ece, aurc, reliabilityBins, riskCoverage, type ReliabilityBin } from './metrics/calibration.js';
 export { rmse, mae } from './metrics/regression.js';
 export { mean, sampleSd, summarize, tQuantile, tCdf, bootstrapCi, type Summary } from './metrics/stats.js';
+
+// models
+export { createMlp, type Mlp } from './models/mlp.js';
 
 // flops, results, env, bench, leaderboard
 export { modelCost, type ModelCost, type LayerCost } from './flops.js';

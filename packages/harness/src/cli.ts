@@ -11,7 +11,7 @@ import {
 } from '@repro/core';
 import { REGISTRY } from './registry.js';
 import { listSuites, suiteMeta, type SuiteSpec } from './spec.js';
-import { runSuite, summaryTable } from './runner.js';
+import { runSuite, summaryTable, type RunRow } from './runner.js';
 import { UnknownNameError } from './didyoumean.js';
 
 class UsageError extends Error {}
@@ -35,9 +35,11 @@ REPRO_CACHE (download cache), REPRO_RESULTS (results folder), REPRO_QUIET=1 (no 
 
 Lists benchmark suites (benchmarks/*.json), arm methods in the registry, and dataset manifests.`,
   run: `Usage: repro run <suite> [options]
+       repro run --all [options]
 
-Runs every arm of a suite for every dataset and seed, writing one record per run under
-results/records/. Existing records are kept and skipped unless --force. Exits 1 if any run failed.
+Runs every arm of a suite (or of every suite, with --all) for every dataset and seed, writing one
+record per run under results/records/. Existing records are kept and skipped unless --force.
+Exits 1 if any run failed.
 
 Options:
   --profile quick|full   quick (default) runs in minutes on 2 CPU cores; full is the paper's scale
@@ -45,6 +47,7 @@ Options:
   --arms a,b             arms to run (default: all)
   --backend NAME         ${BACKENDS.join(', ')} (default: the first that loads; or REPRO_BACKEND)
   --force                rerun and overwrite existing records
+  --all                  run every suite in benchmarks/
   --no-leaderboard       do not rebuild the leaderboard afterwards`,
   leaderboard: `Usage: repro leaderboard
 
@@ -116,17 +119,20 @@ async function main(argv: string[]): Promise<number> {
     case 'run': {
       const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, strict: true, options: {
         profile: { type: 'string', default: 'quick' }, seeds: { type: 'string' }, arms: { type: 'string' }, backend: { type: 'string' },
-        force: { type: 'boolean', default: false }, 'no-leaderboard': { type: 'boolean', default: false },
+        force: { type: 'boolean', default: false }, 'no-leaderboard': { type: 'boolean', default: false }, all: { type: 'boolean', default: false },
       } });
-      if (positionals.length > 1) throw new UsageError(`repro run takes one suite, got ${positionals.join(' ')}`);
+      if (positionals.length > 1 || (values.all && positionals.length)) throw new UsageError(`repro run takes one suite or --all, got ${positionals.join(' ')}`);
       if (values.profile !== 'quick' && values.profile !== 'full') throw new UnknownNameError('profile', values.profile!, ['quick', 'full']);
       if (values.backend && !(BACKENDS as readonly string[]).includes(values.backend)) throw new UnknownNameError('backend', values.backend, [...BACKENDS]);
       const suites = listSuites();
-      const spec = pickSuite(positionals[0], suites);
-      const rows = await runSuite(spec, REGISTRY, {
-        profile: values.profile as Profile, seeds: parseSeeds(values.seeds), arms: values.arms?.split(',').map((s) => s.trim()),
-        force: values.force, backend: values.backend,
-      });
+      const chosen = values.all ? suites : [pickSuite(positionals[0], suites)];
+      const rows: RunRow[] = [];
+      for (const spec of chosen) {
+        rows.push(...(await runSuite(spec, REGISTRY, {
+          profile: values.profile as Profile, seeds: parseSeeds(values.seeds), arms: values.arms?.split(',').map((s) => s.trim()),
+          force: values.force, backend: values.backend,
+        })).map((r) => ({ ...r, arm: chosen.length > 1 ? `${spec.id}/${r.arm}` : r.arm })));
+      }
       process.stdout.write(`\n${summaryTable(rows)}\n`);
       if (!values['no-leaderboard']) rebuildLeaderboard(suites);
       return rows.some((r) => r.status === 'failed') ? 1 : 0;

@@ -6,7 +6,8 @@
 import type { ArmMethod } from './arms/types.js';
 import { enginePytorch, engineTfjs } from './arms/engine.js';
 import { kernelsWasm } from './arms/kernels.js';
+import { calibrationArms } from './arms/pskd.js';
 
 export const REGISTRY: Record<string, ArmMethod> = Object.fromEntries(
-  [engineTfjs, enginePytorch, kernelsWasm].map((m) => [m.name, m]),
+  [engineTfjs, enginePytorch, kernelsWasm, ...calibrationArms].map((m) => [m.name, m]),
 );

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -9,6 +9,7 @@ import { runSuite, summaryTable } from './runner.js';
 import { loadSuiteFile, type SuiteSpec } from './spec.js';
 import type { ArmMethod } from './arms/types.js';
 import { engineTfjs } from './arms/engine.js';
+import { REGISTRY } from './registry.js';
 import { ENGINE_TASKS, engineWorkload } from './engine/workloads.js';
 
 useSharedMirror();
@@ -113,4 +114,24 @@ describe('the engine suite', () => {
     expect(ratio === null || ratio > 0).toBe(true);
     expect(res.notes!.join(' ')).toMatch(/backend \w+/);
   }, 300_000);
+});
+
+describe('the calibration suite', () => {
+  it('runs an arm end to end and writes its reliability diagram beside the results', async () => {
+    const root = tmp();
+    const real = loadSuiteFile(path.join(repoRoot(), 'benchmarks', 'calibration-optdigits.json'));
+    const spec = { ...real, protocol: { ...real.protocol, trainSize: 200, hidden: [16], epochs: 2 } };
+    const saved = process.env.REPRO_RESULTS;
+    process.env.REPRO_RESULTS = root;
+    try {
+      const rows = await runSuite(spec, REGISTRY, { resultsRoot: root, log: quiet, arms: ['ps-kd'], seeds: [1], backend: 'wasm' });
+      expect(rows.map((r) => r.status)).toEqual(['ok']);
+      const rec = readRecord(listRecordFiles(root)[0]);
+      expect(Object.keys(rec.metrics).sort()).toEqual(['aurc', 'eaurc', 'ece', 'nll', 'top1_error', 'top5_error', 'train_loss']);
+      expect(rec.artifacts).toEqual(['figures/calibration-optdigits/v1/quick/reliability-ps-kd-seed-1.svg']);
+      expect(readFileSync(path.join(root, rec.artifacts![0]), 'utf8')).toMatch(/^<svg/);
+    } finally {
+      if (saved === undefined) delete process.env.REPRO_RESULTS; else process.env.REPRO_RESULTS = saved;
+    }
+  });
 });

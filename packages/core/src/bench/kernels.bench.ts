@@ -7,6 +7,7 @@
  * wasm-kernels suite records it.
  */
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { getKernel, type TensorInfo, type NamedAttrMap } from '@tensorflow/tfjs-core';
 import { benchMain, type BenchDefinition } from '../bench.js';
@@ -55,24 +56,31 @@ function calls(backend: WasmBackend, c: Case): { replacement: Call; stock: Call 
   };
 }
 
-const tasks: BenchDefinition['tasks'] = {};
-const prepared = new Map<string, { replacement: Call; stock: Call }>();
-for (const name of KERNEL_CASES) {
-  tasks[name] = () => prepared.get(name)!.replacement();
-  tasks[`${name}_stock`] = () => prepared.get(name)!.stock();
+/** The bench for some cases (all by default): tasks `replacement` and `stock` per case, named `<case>` and `<case>_stock`. */
+export function kernelsBench(cases: string[] = KERNEL_CASES): BenchDefinition {
+  for (const c of cases) if (!CASES[c]) throw new Error(`unknown kernel case '${c}'; cases: ${KERNEL_CASES.join(', ')}`);
+  const prepared = new Map<string, { replacement: Call; stock: Call }>();
+  const tasks: BenchDefinition['tasks'] = {};
+  for (const name of cases) {
+    tasks[name] = () => prepared.get(name)!.replacement();
+    tasks[`${name}_stock`] = () => prepared.get(name)!.stock();
+  }
+  return {
+    name: 'wasm-kernels',
+    time: 500,
+    iterations: 5,
+    setup: async () => {
+      const info = await initBackend({ prefer: 'wasm' });
+      if (info.name !== 'wasm') throw new Error('the kernel microbenchmark needs the wasm backend');
+      for (const name of cases) prepared.set(name, calls(tf.backend() as unknown as WasmBackend, CASES[name]));
+    },
+    tasks,
+    pairs: cases.map((n) => [`${n}_stock`, n]),
+  };
 }
 
-export const kernelsBench: BenchDefinition = {
-  name: 'wasm-kernels',
-  time: 500,
-  iterations: 5,
-  setup: async () => {
-    const info = await initBackend({ prefer: 'wasm' });
-    if (info.name !== 'wasm') throw new Error('the kernel microbenchmark needs the wasm backend');
-    for (const name of KERNEL_CASES) prepared.set(name, calls(tf.backend() as unknown as WasmBackend, CASES[name]));
-  },
-  tasks,
-  pairs: KERNEL_CASES.map((n) => [`${n}_stock`, n]),
-};
-
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await benchMain(process.argv[1], kernelsBench);
+// As a script: `node kernels.bench.js [--case NAME ...]`.
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const { values } = parseArgs({ options: { case: { type: 'string', multiple: true }, 'bench-child': { type: 'boolean' } }, strict: true });
+  await benchMain(process.argv[1], kernelsBench(values.case));
+}
