@@ -17,6 +17,8 @@ export { loadOptdigits, parseOptdigits, type DigitsSplit } from './data/loaders/
 export { loadAdult, parseAdult, ADULT_COLUMNS, type AdultSplit } from './data/loaders/adult.js';
 export { loadCaliforniaHousing, parseHousing, HOUSING_TARGET } from './data/loaders/california-housing.js';
 export { loadGsm8k, loadGsm8kSolutions, gsm8kFinal, type Gsm8kItem, type Gsm8kSolutionRow } from './data/loaders/gsm8k.js';
+export { loadCifar10, parseCifar10Archive, parseCifar10Batch, type ImageSplit } from './data/loaders/cifar10.js';
+export { readTar, writeTar } from './data/tar.js';
 export { loadJsonSchemaBench, JSONSCHEMABENCH_SPLITS, type JsonSchemaBenchEntry, type JsonSchemaBenchSplit } from './data/loaders/jsonschemabench.js';
 
 // train

@@ -45,7 +45,7 @@ describe('repro command line', () => {
   it('lists suites, arm methods and datasets', () => {
     const r = repro(['ls']);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/Suites:\n  engine/);
+    expect(r.out).toMatch(/Suites:\n  calibration-optdigits[\s\S]*\n  engine /);
     expect(r.out).toContain('engine.tfjs');
     expect(r.out).toMatch(/optdigits\s+Optical Recognition/);
   });

@@ -7,7 +7,11 @@ import type { ArmMethod } from './arms/types.js';
 import { enginePytorch, engineTfjs } from './arms/engine.js';
 import { kernelsWasm } from './arms/kernels.js';
 import { calibrationArms } from './arms/pskd.js';
+import { noisyArms } from './arms/elr.js';
+import { microbenchArm } from './arms/microbench.js';
+import { ELR_STEP_BENCH_SCRIPT } from '@repro/elr';
 
 export const REGISTRY: Record<string, ArmMethod> = Object.fromEntries(
-  [engineTfjs, enginePytorch, kernelsWasm, ...calibrationArms].map((m) => [m.name, m]),
+  [engineTfjs, enginePytorch, kernelsWasm, ...calibrationArms, ...noisyArms,
+    microbenchArm('microbench.elr-step', 'ELR training step against a cross-entropy step on the same batch (MLP 64-512-512-10, batch 128)', ELR_STEP_BENCH_SCRIPT, [['elr_step', 'ce_step']])].map((m) => [m.name, m]),
 );

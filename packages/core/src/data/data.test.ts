@@ -21,7 +21,7 @@ const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'repro-data-'));
 describe('manifests', () => {
   it('every manifest in datasets/ validates and pins a hash for every file', () => {
     const all = listManifests();
-    expect(all.map((m) => m.id)).toEqual(['adult', 'california-housing', 'gsm8k', 'jsonschemabench', 'optdigits']);
+    expect(all.map((m) => m.id)).toEqual(['adult', 'california-housing', 'cifar-10', 'gsm8k', 'jsonschemabench', 'optdigits']);
     for (const m of all) for (const f of m.files) expect(f.sha256 ?? f.md5).toMatch(/^[0-9a-f]{32,64}$/);
   });
   it('a bad manifest is an error naming the file, the line and the field', () => {
