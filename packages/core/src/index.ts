@@ -12,6 +12,7 @@ export { listManifests, getManifest, loadManifestFile, type DatasetManifest, typ
 export { datasetFile, datasetStatus, fetchDataset, verifyFile, DatasetFileError } from './data/files.js';
 export { column, readJsonl, type Table, type Column } from './data/table.js';
 export { stratifiedSplit, randomSplit, batches, takeRows } from './data/split.js';
+export { standardizeColumns } from './data/normalize.js';
 export { symmetricNoise, asymmetricNoise, CIFAR10_ASYMMETRIC, DIGITS_ASYMMETRIC, type NoisyLabels } from './data/noise.js';
 export { loadOptdigits, parseOptdigits, type DigitsSplit } from './data/loaders/optdigits.js';
 export { loadAdult, parseAdult, ADULT_COLUMNS, type AdultSplit } from './data/loaders/adult.js';

@@ -14,6 +14,8 @@ export interface SuiteMeta {
   id: string;
   version: number;
   title?: string;
+  /** false where each arm measures a different thing: no best is marked. */
+  rankArms?: boolean;
   metrics: { name: string; higherIsBetter: boolean; label?: string }[];
 }
 
@@ -96,6 +98,7 @@ function tables(rows: LeaderboardRow[], suites: SuiteMeta[]): Table[] {
 /** For each dataset and metric, the arm with the best mean. */
 function best(t: Table): Set<string> {
   const winners = new Set<string>();
+  if (t.suite.rankArms === false) return winners;
   for (const d of t.datasets) for (const m of t.suite.metrics) {
     let top: LeaderboardRow | null = null;
     for (const k of t.keys.filter((k) => k.startsWith(`${d}\0`))) {

@@ -6,13 +6,12 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  asymmetricNoise, batches, cosine, createMlp, DIGITS_ASYMMETRIC, loadOptdigits, Rng, sgd, symmetricNoise, train,
+  asymmetricNoise, batches, cosine, createMlp, DIGITS_ASYMMETRIC, loadOptdigits, Rng, sgd, standardizeColumns, symmetricNoise, train,
   type DigitsSplit, type Mlp, type Optimizer,
 } from '@repro/core';
-import { createElrLoss } from './elr-loss.js';
+import { argmaxDiffers, createElrLoss } from './elr-loss.js';
 import { createElrPlusLoss, sigmoidRampup } from './elr-plus-loss.js';
 import { crossEntropy, gce, sce } from './baselines.js';
-import { argmaxDiffers } from './elr-loss.js';
 
 export type NoisyArm = 'ce' | 'gce' | 'sce' | 'elr' | 'elr-plus';
 export const NOISY_ARMS: NoisyArm[] = ['ce', 'gce', 'sce', 'elr', 'elr-plus'];
@@ -56,18 +55,6 @@ export interface NoisyMetrics {
   flag_recall: number | null;
 }
 
-function standardize(train: Float32Array, test: Float32Array, width: number): void {
-  const n = train.length / width;
-  for (let j = 0; j < width; j++) {
-    let m = 0, v = 0;
-    for (let i = 0; i < n; i++) m += train[i * width + j];
-    m /= n;
-    for (let i = 0; i < n; i++) v += (train[i * width + j] - m) ** 2;
-    const sd = Math.sqrt(v / n) || 1;
-    for (const x of [train, test]) for (let i = 0; i < x.length / width; i++) x[i * width + j] = (x[i * width + j] - m) / sd;
-  }
-}
-
 /** Percent of rows whose argmax equals `labels`, over the rows where `mask` is 1 (all rows without a mask). */
 function agreement(logits: Float32Array, labels: ArrayLike<number>, C: number, mask?: Uint8Array): number {
   const differs = argmaxDiffers(logits, labels, C);
@@ -93,7 +80,7 @@ export async function runNoisyLabels(arm: NoisyArm, seed: number, cfg: NoisyConf
     ? symmetricNoise(data.train.y, cfg.rate, C, rng.stream('noise'))
     : asymmetricNoise(data.train.y, cfg.rate, DIGITS_ASYMMETRIC, rng.stream('noise'));
   const xTrain = Float32Array.from(data.train.x), xTest = Float32Array.from(data.test.x);
-  standardize(xTrain, xTest, 64);
+  standardizeColumns(xTrain, [xTest], 64);
   const X = tf.tensor2d(xTrain, [N, 64]), Xt = tf.tensor2d(xTest, [data.test.n, 64]);
   const Y = tf.tensor1d(noisy.labels, 'int32');
   const sizes = [64, ...cfg.hidden, C];

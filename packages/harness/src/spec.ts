@@ -19,6 +19,8 @@ export interface SuiteSpec {
   seeds: number[];
   metrics: { name: string; higherIsBetter: boolean; label?: string; description?: string }[];
   profiles: Record<Profile, Record<string, unknown>>;
+  /** Whether the arms compete (the leaderboard marks the best); default true. */
+  rankArms?: boolean;
   /** The file it was read from. */
   file: string;
 }
@@ -45,5 +47,5 @@ export function armConfig(spec: SuiteSpec, arm: ArmSpec, profile: Profile): Reco
 }
 
 export function suiteMeta(spec: SuiteSpec): SuiteMeta {
-  return { id: spec.id, version: spec.version, title: spec.title, metrics: spec.metrics.map(({ name, higherIsBetter, label }) => ({ name, higherIsBetter, label })) };
+  return { id: spec.id, version: spec.version, title: spec.title, rankArms: spec.rankArms ?? true, metrics: spec.metrics.map(({ name, higherIsBetter, label }) => ({ name, higherIsBetter, label })) };
 }

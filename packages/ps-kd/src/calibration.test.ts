@@ -1,20 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '@repro/core';
 import { useSharedMirror } from '@repro/core/testing';
-import { CALIBRATION_DEFAULTS, runCalibration, standardize } from './calibration.js';
+import { CALIBRATION_DEFAULTS, runCalibration } from './calibration.js';
 
 const mirror = useSharedMirror();
 
 beforeAll(async () => { await initBackend({ prefer: 'wasm' }); });
-
-describe('standardize', () => {
-  it('uses the training rows only, and centres constant columns', () => {
-    const train = Float32Array.from([1, 5, 3, 5]), test = Float32Array.from([2, 7]);
-    standardize(train, [test], 2);
-    expect(Array.from(train)).toEqual([-1, 0, 1, 0]);
-    expect(Array.from(test)).toEqual([0, 2]);
-  });
-});
 
 describe.runIf(mirror)('the calibration benchmark on real optdigits', () => {
   const cfg = { ...CALIBRATION_DEFAULTS, trainSize: 300, hidden: [32], epochs: 4, symmetricNoise: 0.2 };

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  aurc, batches, cosine, stepLr, createMlp, symmetricNoise, ece, loadOptdigits, nll, reliabilityBins, Rng, sgd, stratifiedSplit, takeRows, topK, train,
+  aurc, batches, cosine, stepLr, createMlp, symmetricNoise, standardizeColumns, ece, loadOptdigits, nll, reliabilityBins, Rng, sgd, stratifiedSplit, takeRows, topK, train,
   type DigitsSplit, type ReliabilityBin, type Scores,
 } from '@repro/core';
 import { createPskd } from './pskd.js';
@@ -40,20 +40,6 @@ export interface CalibrationResult {
   bins: ReliabilityBin[];
 }
 
-/** Standardises columns with the training rows' mean and sd (a constant column is only centred). */
-export function standardize(train: Float32Array, others: Float32Array[], width: number): void {
-  const n = train.length / width;
-  for (let j = 0; j < width; j++) {
-    let m = 0;
-    for (let i = 0; i < n; i++) m += train[i * width + j];
-    m /= n;
-    let v = 0;
-    for (let i = 0; i < n; i++) v += (train[i * width + j] - m) ** 2;
-    const sd = Math.sqrt(v / n) || 1;
-    for (const x of [train, ...others]) for (let i = 0; i < x.length / width; i++) x[i * width + j] = (x[i * width + j] - m) / sd;
-  }
-}
-
 export async function runCalibration(arm: CalibrationArm, seed: number, cfg: CalibrationConfig,
   opts: { data?: { train: DigitsSplit; test: DigitsSplit }; log?: (line: string) => void } = {}): Promise<CalibrationResult> {
   const data = opts.data ?? await loadOptdigits();
@@ -64,7 +50,7 @@ export async function runCalibration(arm: CalibrationArm, seed: number, cfg: Cal
   const clean = Int32Array.from(subset, (i) => data.train.y[i]);
   const yTrain = cfg.symmetricNoise > 0 ? symmetricNoise(clean, cfg.symmetricNoise, 10, rng.stream('noise')).labels : clean;
   const xTest = Float32Array.from(data.test.x);
-  standardize(xTrain, [xTest], 64);
+  standardizeColumns(xTrain, [xTest], 64);
 
   const net = createMlp([64, ...cfg.hidden, 10], rng.stream('init'));
   const X = tf.tensor2d(xTrain, [yTrain.length, 64]);

@@ -3,4 +3,4 @@ export { alphaAt } from './schedule.js';
 export { softCrossEntropy, smoothedTargets } from './losses.js';
 export { createPskd, mixTargets, type Pskd, type PskdOptions } from './pskd.js';
 export { reliabilitySvg } from './reliability.js';
-export { runCalibration, standardize, CALIBRATION_DEFAULTS, type CalibrationArm, type CalibrationConfig, type CalibrationResult } from './calibration.js';
+export { runCalibration, CALIBRATION_DEFAULTS, type CalibrationArm, type CalibrationConfig, type CalibrationResult } from './calibration.js';

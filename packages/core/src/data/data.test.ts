@@ -13,6 +13,7 @@ import { gsm8kFinal, loadGsm8k, loadGsm8kSolutions } from './loaders/gsm8k.js';
 import { JSONSCHEMABENCH_SPLITS, loadJsonSchemaBench } from './loaders/jsonschemabench.js';
 import { column } from './table.js';
 import { batches, randomSplit, stratifiedSplit } from './split.js';
+import { standardizeColumns } from './normalize.js';
 import { Rng } from '../rng.js';
 
 const mirror = useSharedMirror();
@@ -166,5 +167,14 @@ describe('splits and batches', () => {
     expect(seen.map((b) => b.length)).toEqual([4, 4, 2]);
     expect(new Set(seen.flatMap((b) => [...b])).size).toBe(10);
     expect([...batches(10, 4, { dropLast: true })].length).toBe(2);
+  });
+});
+
+describe('standardizeColumns', () => {
+  it('uses the training rows only, and centres constant columns', () => {
+    const train = Float32Array.from([1, 5, 3, 5]), test = Float32Array.from([2, 7]);
+    standardizeColumns(train, [test], 2);
+    expect(Array.from(train)).toEqual([-1, 0, 1, 0]);
+    expect(Array.from(test)).toEqual([0, 2]);
   });
 });

@@ -86,6 +86,7 @@ describe('leaderboard', () => {
     expect(lb.markdown).toMatch(/\| synthetic \| ours \| \*\*0\.910 ± 0\.0248 \(3\)\*\* \| 21\.00 ± 2\.484 \(3\) \|/);
     expect(buildLeaderboard([...recs].reverse(), [suite], root).markdown).toBe(lb.markdown);
     expect(lb.html).toContain('<a href="records/3.json">1</a>');
+    expect(buildLeaderboard(recs, [{ ...suite, rankArms: false }], root).markdown).not.toContain('**');
   });
 
   it('writeLeaderboard reads the records folder and writes three files', () => {
