@@ -47,4 +47,4 @@ export { benchMain, runBenchProcesses, runInterleaved, summarizeTasks, pairRatio
   type BenchDefinition, type BenchSummary, type TaskSummary, type ChildCommand, type ChildRun } from './bench.js';
 /** The kernel microbenchmark's entry script (run with node; see bench/kernels.bench.ts). */
 export const KERNELS_BENCH_SCRIPT = new URL('./bench/kernels.bench.js', import.meta.url);
-export { buildLeaderboard, writeLeaderboard, formatCell, type SuiteMeta, type LeaderboardRow, type Leaderboard } from './leaderboard.js';
+export { buildLeaderboard, writeLeaderboard, fillLeaderboardMarkers, formatCell, type SuiteMeta, type LeaderboardRow, type Leaderboard } from './leaderboard.js';

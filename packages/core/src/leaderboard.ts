@@ -24,7 +24,7 @@ export interface LeaderboardRow {
   n: number; mean: number; sd: number; ci95Low: number; ci95High: number; backend: string; gitSha: string; records: string[];
 }
 
-export interface Leaderboard { rows: LeaderboardRow[]; csv: string; markdown: string; html: string; skipped: string[] }
+export interface Leaderboard { rows: LeaderboardRow[]; csv: string; markdown: string; html: string; skipped: string[]; sections: { suite: string; text: string }[] }
 
 const cmp = (a: string | number, b: string | number) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -57,7 +57,8 @@ export function buildLeaderboard(records: { file: string; record: ResultRecord }
     }
   }
   rows.sort((a, b) => cmp(a.suite, b.suite) || cmp(a.profile, b.profile) || cmp(a.dataset, b.dataset) || cmp(a.arm, b.arm) || cmp(a.metric, b.metric));
-  return { rows, csv: toCsv(rows), markdown: toMarkdown(rows, suites), html: toHtml(rows, suites), skipped };
+  const sections = suiteSections(rows, suites);
+  return { rows, csv: toCsv(rows), markdown: toMarkdown(sections), html: toHtml(rows, suites), skipped, sections };
 }
 
 function round(v: number): number {
@@ -110,15 +111,12 @@ function best(t: Table): Set<string> {
   return winners;
 }
 
-function toMarkdown(rows: LeaderboardRow[], suites: SuiteMeta[]): string {
-  const lines = ['# Leaderboard', '',
-    'Built by `repro leaderboard` from the records under `results/records/`; do not edit by hand.',
-    'Each cell is the mean over seeds ± the half-width of its 95% interval (t distribution, sample sd), with n in brackets.',
-    'Arrows give the better direction; the best mean per dataset and metric is in bold.', ''];
-  for (const t of tables(rows, suites)) {
+/** One Markdown table (with its heading) per suite and profile, keyed by suite id. */
+function suiteSections(rows: LeaderboardRow[], suites: SuiteMeta[]): { suite: string; text: string }[] {
+  return tables(rows, suites).map((t) => {
     const metrics = t.suite.metrics.filter((m) => t.keys.some((k) => t.cells.has(`${k}\0${m.name}`)));
     const win = best(t);
-    lines.push(`## ${t.suite.id} v${t.suite.version} (${t.profile})`, '');
+    const lines = [`## ${t.suite.id} v${t.suite.version} (${t.profile})`, ''];
     if (t.suite.title) lines.push(t.suite.title, '');
     lines.push(`| dataset | arm | ${metrics.map((m) => `${m.label ?? m.name} ${m.higherIsBetter ? '↑' : '↓'}`).join(' | ')} |`);
     lines.push(`|---|---|${metrics.map(() => '---:').join('|')}|`);
@@ -134,8 +132,27 @@ function toMarkdown(rows: LeaderboardRow[], suites: SuiteMeta[]): string {
     }
     const any = [...t.cells.values()];
     lines.push('', `Backend: ${[...new Set(any.map((c) => c.backend))].join(', ')}. Code: ${[...new Set(any.map((c) => c.gitSha))].join(', ')}.`, '');
-  }
-  return lines.join('\n');
+    return { suite: t.suite.id, text: lines.join('\n') };
+  });
+}
+
+function toMarkdown(sections: { text: string }[]): string {
+  return ['# Leaderboard', '',
+    'Built by `repro leaderboard` from the records under `results/records/`; do not edit by hand.',
+    'Each cell is the mean over seeds ± the half-width of its 95% interval (t distribution, sample sd), with n in brackets.',
+    'Arrows give the better direction; the best mean per dataset and metric is in bold.', '',
+    ...sections.map((x) => x.text)].join('\n');
+}
+
+/**
+ * Replaces the text between `<!-- leaderboard:<suite> -->` and `<!-- /leaderboard:<suite> -->` in
+ * a document (a package README) with that suite's current tables; returns the new text.
+ */
+export function fillLeaderboardMarkers(doc: string, lb: Pick<Leaderboard, 'sections'>): string {
+  return doc.replace(/<!-- leaderboard:([a-z0-9-]+) -->[\s\S]*?<!-- \/leaderboard:\1 -->/g, (_m, id: string) => {
+    const body = lb.sections.filter((x) => x.suite === id).map((x) => x.text.replace(/^## /, '### ')).join('\n');
+    return `<!-- leaderboard:${id} -->\n${body || `No records yet for ${id}: run \`npx repro run ${id}\`.\n`}<!-- /leaderboard:${id} -->`;
+  });
 }
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');

@@ -4,10 +4,11 @@
  * failed, 2 bad usage (unknown command, option or name).
  */
 import { parseArgs } from 'node:util';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  BACKENDS, datasetStatus, fetchDataset, getManifest, listManifests, resultsDir, validateAll, writeLeaderboard, type Profile,
+  BACKENDS, datasetStatus, fetchDataset, fillLeaderboardMarkers, listManifests, repoRoot, resultsDir, validateAll, writeAtomic, writeLeaderboard,
+  type Leaderboard, type Profile,
 } from '@repro/core';
 import { REGISTRY } from './registry.js';
 import { listSuites, suiteMeta, type SuiteSpec } from './spec.js';
@@ -83,8 +84,24 @@ function parseSeeds(v: string | undefined): number[] | undefined {
   return seeds;
 }
 
+/** Package READMEs that carry leaderboard markers get their suites' current tables. */
+function updateReadmes(lb: Leaderboard): string[] {
+  const dir = path.join(repoRoot(), 'packages');
+  const changed: string[] = [];
+  for (const pkg of readdirSync(dir)) {
+    const file = path.join(dir, pkg, 'README.md');
+    if (!existsSync(file)) continue;
+    const before = readFileSync(file, 'utf8');
+    const after = fillLeaderboardMarkers(before, lb);
+    if (after !== before) { writeAtomic(file, after); changed.push(path.relative(process.cwd(), file)); }
+  }
+  return changed;
+}
+
 function rebuildLeaderboard(suites: SuiteSpec[]): void {
   const lb = writeLeaderboard(resultsDir(), suites.map(suiteMeta));
+  // Only the repository's own results feed its READMEs.
+  if (!process.env.REPRO_RESULTS) for (const f of updateReadmes(lb)) process.stdout.write(`updated ${f}\n`);
   process.stdout.write(`leaderboard: ${lb.rows.length} rows from ${new Set(lb.rows.flatMap((r) => r.records)).size} records -> ${lb.files.map((f) => path.relative(process.cwd(), f)).join(', ')}\n`);
   for (const s of lb.skipped) process.stdout.write(`  not in the leaderboard: ${s}\n`);
 }

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { captureEnv } from '../env.js';
-import { buildLeaderboard, writeLeaderboard, type SuiteMeta } from '../leaderboard.js';
+import { buildLeaderboard, fillLeaderboardMarkers, writeLeaderboard, type SuiteMeta } from '../leaderboard.js';
 import { listRecordFiles, readRecord, recordPath, validateAll, writeRecord, newRunId, type ResultRecord } from './record.js';
 
 const suite: SuiteMeta = { id: 'demo', version: 2, metrics: [{ name: 'acc', higherIsBetter: true }, { name: 'ms', higherIsBetter: false }] };
@@ -87,6 +87,16 @@ describe('leaderboard', () => {
     expect(buildLeaderboard([...recs].reverse(), [suite], root).markdown).toBe(lb.markdown);
     expect(lb.html).toContain('<a href="records/3.json">1</a>');
     expect(buildLeaderboard(recs, [{ ...suite, rankArms: false }], root).markdown).not.toContain('**');
+  });
+
+  it('fills README markers with the suite table, and says how to run a suite with no records', () => {
+    const lb = buildLeaderboard(recs, [suite], root);
+    const doc = 'intro\n<!-- leaderboard:demo -->\nold\n<!-- /leaderboard:demo -->\n<!-- leaderboard:other -->x<!-- /leaderboard:other -->\nend';
+    const out = fillLeaderboardMarkers(doc, lb);
+    expect(out).toMatch(/<!-- leaderboard:demo -->\n### demo v2 \(quick\)[\s\S]*\| synthetic \| ours \|[\s\S]*<!-- \/leaderboard:demo -->\n/);
+    expect(out).not.toContain('old');
+    expect(out).toContain('No records yet for other: run `npx repro run other`.');
+    expect(fillLeaderboardMarkers(out, lb)).toBe(out);
   });
 
   it('writeLeaderboard reads the records folder and writes three files', () => {
