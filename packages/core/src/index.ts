@@ -36,6 +36,7 @@ export { mean, sampleSd, summarize, tQuantile, tCdf, bootstrapCi, type Summary }
 
 // models
 export { createMlp, type Mlp } from './models/mlp.js';
+export { createCifarResNet, type ConvNet } from './models/resnet.js';
 
 // flops, results, env, bench, leaderboard
 export { modelCost, type ModelCost, type LayerCost } from './flops.js';

@@ -6,9 +6,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  asymmetricNoise, batches, cosine, createMlp, DIGITS_ASYMMETRIC, loadOptdigits, Rng, sgd, standardizeColumns, symmetricNoise, train,
-  type DigitsSplit, type Mlp, type Optimizer,
+  asymmetricNoise, batches, loadCifar10, loadOptdigits, Rng, sgd, symmetricNoise, train, type DigitsSplit, type Optimizer,
 } from '@repro/core';
+import { cifar10Problem, copyNet, digitsProblem, type Net } from './problems.js';
 import { argmaxDiffers, createElrLoss } from './elr-loss.js';
 import { createElrPlusLoss, sigmoidRampup } from './elr-plus-loss.js';
 import { crossEntropy, gce, sce } from './baselines.js';
@@ -32,6 +32,9 @@ export interface NoisyConfig {
   sceAlpha: number;
   sceBeta: number;
   sceA: number;
+  /** CIFAR-10 (full profile): SGDR restart period and floor, as the reference's CosineAnnealingWarmRestarts. */
+  restartEpochs?: number;
+  minLr?: number;
   /** ELR+: EMA rate, the steps its sigmoid ramp-up takes, mixup's Beta(a, a), the regulariser's ramp-up steps. */
   emaAlpha: number;
   emaStep: number;
@@ -63,37 +66,30 @@ function agreement(logits: Float32Array, labels: ArrayLike<number>, C: number, m
   return n ? (100 * same) / n : NaN;
 }
 
-function logitsOf(nets: Mlp[], X: tf.Tensor2D): Float32Array {
-  const t = tf.tidy(() => tf.div(tf.addN(nets.map((n) => n.forward(X))), nets.length));
-  const v = t.dataSync() as Float32Array;
-  t.dispose();
-  return Float32Array.from(v);
-}
-
 export async function runNoisyLabels(arm: NoisyArm, seed: number, cfg: NoisyConfig,
-  opts: { data?: { train: DigitsSplit; test: DigitsSplit }; log?: (line: string) => void } = {}): Promise<NoisyMetrics> {
+  opts: { dataset?: 'optdigits' | 'cifar-10'; data?: { train: DigitsSplit; test: DigitsSplit }; log?: (line: string) => void } = {}): Promise<NoisyMetrics> {
   if (!NOISY_ARMS.includes(arm)) throw new Error(`unknown noisy-labels arm '${arm}'; arms: ${NOISY_ARMS.join(', ')}`);
-  const data = opts.data ?? await loadOptdigits();
-  const C = 10, N = data.train.n;
-  const rng = new Rng(seed, 'noisy-labels-optdigits');
+  const dataset = opts.dataset ?? 'optdigits';
+  const rng = new Rng(seed, dataset === 'optdigits' ? 'noisy-labels-optdigits' : `noisy-labels-${dataset}`);
+  const problem = dataset === 'optdigits' ? digitsProblem(opts.data ?? await loadOptdigits(), cfg)
+    : dataset === 'cifar-10' ? cifar10Problem(await loadCifar10(), cfg, rng.stream('augment'))
+    : (() => { throw new Error(`noisy-labels: no problem defined for dataset '${String(dataset)}'`); })();
+  const C = problem.numClasses, N = problem.trainLabels.length;
   const noisy = cfg.noise === 'symmetric'
-    ? symmetricNoise(data.train.y, cfg.rate, C, rng.stream('noise'))
-    : asymmetricNoise(data.train.y, cfg.rate, DIGITS_ASYMMETRIC, rng.stream('noise'));
-  const xTrain = Float32Array.from(data.train.x), xTest = Float32Array.from(data.test.x);
-  standardizeColumns(xTrain, [xTest], 64);
-  const X = tf.tensor2d(xTrain, [N, 64]), Xt = tf.tensor2d(xTest, [data.test.n, 64]);
+    ? symmetricNoise(problem.trainLabels, cfg.rate, C, rng.stream('noise'))
+    : asymmetricNoise(problem.trainLabels, cfg.rate, problem.asymmetricMap, rng.stream('noise'));
   const Y = tf.tensor1d(noisy.labels, 'int32');
-  const sizes = [64, ...cfg.hidden, C];
   const order = rng.stream('order');
-  const schedule = cosine(cfg.lr, cfg.epochs);
+  const schedule = problem.schedule;
   const testAcc: number[] = [];
   const progress = opts.log ? { step() {}, epoch: (l: string) => opts.log!(l), done() {} } : false as const;
   const batchList = () => [...batches(N, cfg.batchSize, { rng: order })].map((b) => Int32Array.from(b));
+  const testAccuracy = (nets: Net[]) => agreement(problem.logits(nets, 'test'), problem.testLabels, C);
 
-  let nets: Mlp[];
+  let nets: Net[];
   let targets: { matrix: Float32Array } | null = null;
   if (arm !== 'elr-plus') {
-    const net = createMlp(sizes, rng.stream('init'));
+    const net = problem.makeNet(rng.stream('init'));
     nets = [net];
     const elr = arm === 'elr' ? createElrLoss({ numExamples: N, numClasses: C, beta: cfg.beta, lambda: cfg.lambda }) : null;
     await train({
@@ -101,7 +97,7 @@ export async function runNoisyLabels(arm: NoisyArm, seed: number, cfg: NoisyConf
       label: `noisy-labels ${arm} seed ${seed}`, progress, batches: batchList,
       loss: (idx) => {
         const i = tf.tensor1d(idx, 'int32');
-        const logits = net.forward(tf.gather(X, i));
+        const logits = net.forward(problem.trainBatch(idx, i), true);
         const y = tf.gather(Y, i) as tf.Tensor1D;
         switch (arm) {
           case 'ce': return crossEntropy(logits, y);
@@ -111,7 +107,7 @@ export async function runNoisyLabels(arm: NoisyArm, seed: number, cfg: NoisyConf
         }
       },
       onEpochEnd: () => {
-        testAcc.push(agreement(logitsOf(nets, Xt), data.test.y, C));
+        testAcc.push(testAccuracy(nets));
         return { test_acc: testAcc[testAcc.length - 1] };
       },
     });
@@ -120,11 +116,11 @@ export async function runNoisyLabels(arm: NoisyArm, seed: number, cfg: NoisyConf
     nets = await trainElrPlus();
   }
 
-  async function trainElrPlus(): Promise<Mlp[]> {
+  async function trainElrPlus(): Promise<Net[]> {
     const pair = [0, 1].map((k) => {
-      const net = createMlp(sizes, rng.stream(`init-${k}`));
-      const ema = createMlp(sizes, rng.stream(`init-${k}`), 'ema');
-      ema.copyFrom(net);
+      const net = problem.makeNet(rng.stream(`init-${k}`));
+      const ema = problem.makeNet(rng.stream(`init-${k}`), 'ema');
+      copyNet(ema, net);
       return { net, ema, opt: sgd({ momentum: cfg.momentum, weightDecay: cfg.weightDecay }) as Optimizer, step: 0,
         crit: createElrPlusLoss({ numExamples: N, numClasses: C, beta: cfg.beta, lambda: cfg.lambda, coefStep: cfg.coefStep }) };
     });
@@ -138,16 +134,16 @@ export async function runNoisyLabels(arm: NoisyArm, seed: number, cfg: NoisyConf
           loss: (idx) => {
             const B = idx.length;
             const i = tf.tensor1d(idx, 'int32');
-            const x = tf.gather(X, i) as tf.Tensor2D;
+            const x = problem.trainBatch(idx, i);
             const y = tf.oneHot(tf.gather(Y, i) as tf.Tensor1D, C) as tf.Tensor2D;
             const l0 = cfg.mixupAlpha > 0 ? mix.beta(cfg.mixupAlpha, cfg.mixupAlpha) : 1;
             const l = Math.max(l0, 1 - l0);
             const perm = mix.permutation(B);
             const p = tf.tensor1d(perm, 'int32');
-            const xm = tf.add(tf.mul(x, l), tf.mul(tf.gather(x, p), 1 - l)) as tf.Tensor2D;
+            const xm = tf.add(tf.mul(x, l), tf.mul(tf.gather(x, p), 1 - l));
             const ym = tf.add(tf.mul(y, l), tf.mul(tf.gather(y, p), 1 - l)) as tf.Tensor2D;
-            me.crit.updateHist(idx, teacher.forward(x).dataSync(), perm, l);
-            return me.crit.loss(me.step + 1, me.net.forward(xm), ym);
+            me.crit.updateHist(idx, teacher.forward(x, true).dataSync(), perm, l);
+            return me.crit.loss(me.step + 1, me.net.forward(xm, true), ym);
           },
           afterStep: () => {
             me.step++;
@@ -157,7 +153,7 @@ export async function runNoisyLabels(arm: NoisyArm, seed: number, cfg: NoisyConf
         });
       }
       const both = [pair[0].net, pair[1].net];
-      testAcc.push(agreement(logitsOf(both, Xt), data.test.y, C));
+      testAcc.push(testAccuracy(both));
       opts.log?.(`epoch ${epoch + 1}/${cfg.epochs} test_acc ${testAcc[testAcc.length - 1].toFixed(2)}`);
     }
     const hist = new Float32Array(N * C).map((_, j) => (pair[0].crit.hist[j] + pair[1].crit.hist[j]) / 2);
@@ -166,8 +162,9 @@ export async function runNoisyLabels(arm: NoisyArm, seed: number, cfg: NoisyConf
     return [pair[0].net, pair[1].net];
   }
 
-  const trainLogits = logitsOf(nets, X);
-  X.dispose(); Xt.dispose(); Y.dispose();
+  const trainLogits = problem.logits(nets, 'train');
+  Y.dispose();
+  problem.dispose();
   nets.forEach((n) => n.dispose());
 
   let flagPrecision: number | null = null, flagRecall: number | null = null;

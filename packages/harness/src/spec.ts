@@ -43,7 +43,8 @@ export function listSuites(dir = benchmarksDir()): SuiteSpec[] {
 
 /** The settings an arm runs with: protocol, then the profile's overrides, then the arm's own config. */
 export function armConfig(spec: SuiteSpec, arm: ArmSpec, profile: Profile): Record<string, unknown> {
-  return { ...spec.protocol, ...spec.profiles[profile], ...(arm.config ?? {}) };
+  const { datasets: _datasets, ...overrides } = spec.profiles[profile];
+  return { ...spec.protocol, ...overrides, ...(arm.config ?? {}) };
 }
 
 export function suiteMeta(spec: SuiteSpec): SuiteMeta {

@@ -15,11 +15,9 @@ function noisyArm(arm: NoisyArm): ArmMethod {
     name: `noisy.${arm}`,
     summary: SUMMARY[arm],
     async run(ctx): Promise<ArmResult> {
-      if (ctx.config.dataset !== undefined && ctx.config.dataset !== 'optdigits') {
-        throw new Error(`noisy.${arm}: the ${ctx.profile} profile asks for ${String(ctx.config.dataset)} with ${String(ctx.config.model)}; only optdigits with the MLP is implemented`);
-      }
+      if (ctx.dataset !== 'optdigits' && ctx.dataset !== 'cifar-10') throw new Error(`noisy.${arm}: no setting for dataset ${ctx.dataset}`);
       const cfg = { ...NOISY_DEFAULTS, ...ctx.config } as NoisyConfig;
-      const metrics = await runNoisyLabels(arm, ctx.seed, cfg, { log: ctx.log });
+      const metrics = await runNoisyLabels(arm, ctx.seed, cfg, { dataset: ctx.dataset, log: ctx.log });
       return { metrics: { ...metrics }, config: { ...cfg } };
     },
   };
