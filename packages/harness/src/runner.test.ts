@@ -81,9 +81,11 @@ describe('the suite runner', () => {
     }
   });
 
-  it('records the dataset hash of a real dataset', async () => {
+  it('records the dataset hash of a real dataset; a profile may name its own datasets', async () => {
     const root = tmp();
-    await runSuite(suite({ datasets: ['optdigits'], arms: [{ id: 'good', method: 'fake.good' }], seeds: [1] }), registry, { resultsRoot: root, log: quiet });
+    const spec = suite({ arms: [{ id: 'good', method: 'fake.good' }], seeds: [1], profiles: { quick: {}, full: { scale: 10, datasets: ['optdigits'] } } });
+    await runSuite(spec, registry, { resultsRoot: root, log: quiet, profile: 'full' });
+    expect(readRecord(listRecordFiles(root)[0]).config).not.toHaveProperty('datasets');
     const r = readRecord(listRecordFiles(root)[0]);
     expect(r.dataset.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(r.dataset.files!['optdigits.tra']).toBe('e1b683cc211604fe8fd8c4417e6a69f31380e0c61d4af22e93cc21e9257ffedd');

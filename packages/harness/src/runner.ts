@@ -50,14 +50,15 @@ export async function runSuite(spec: SuiteSpec, registry: Record<string, ArmMeth
   const arms = spec.arms.filter((a) => !opts.arms || opts.arms.includes(a.id));
   const seeds = opts.seeds ?? spec.seeds;
 
-  await initBackend(opts.backend ? { prefer: opts.backend } : {});
-  const backend = backendInfo();
-  log(`[${spec.id}] v${spec.version} profile ${profile}, backend ${backend.name} ${backend.version} (${backend.threads} thread(s)), ${arms.length} arm(s) x ${(Array.isArray(spec.profiles[profile].datasets) ? spec.profiles[profile].datasets as string[] : spec.datasets).length} dataset(s) x ${seeds.length} seed(s)`);
-
-  const rows: RunRow[] = [];
   // A profile may run on other datasets than the suite's (the full profile's paper-scale data).
   const profileDatasets = spec.profiles[profile].datasets;
   const datasets = Array.isArray(profileDatasets) ? profileDatasets as string[] : spec.datasets;
+
+  await initBackend(opts.backend ? { prefer: opts.backend } : {});
+  const backend = backendInfo();
+  log(`[${spec.id}] v${spec.version} profile ${profile}, backend ${backend.name} ${backend.version} (${backend.threads} thread(s)), ${arms.length} arm(s) x ${datasets.length} dataset(s) x ${seeds.length} seed(s)`);
+
+  const rows: RunRow[] = [];
   for (const datasetId of datasets) {
     const ds = await resolveDataset(datasetId);
     for (const arm of arms) {
