@@ -64,19 +64,21 @@ export async function runSuite(spec: SuiteSpec, registry: Record<string, ArmMeth
     for (const arm of arms) {
       const method = registry[arm.method];
       const reason = 'missing' in ds ? `dataset ${datasetId} unavailable: ${ds.missing}` : await method.unavailable?.() ?? null;
-      if (reason) {
-        for (const seed of seeds) rows.push({ arm: arm.id, dataset: datasetId, seed, status: 'skipped', detail: reason });
-        log(`[${spec.id}] ${arm.id} / ${datasetId} / seeds ${seeds.join(', ')}: skipped (${reason})`);
-        continue;
-      }
+      const pending: number[] = [];
       for (const seed of seeds) {
         const key = { suite: spec.id, version: spec.version, profile, arm: arm.id, dataset: datasetId, seed };
-        const label = `[${spec.id}] ${arm.id} / ${datasetId} / seed ${seed}`;
         if (!opts.force && recordExists(key, root)) {
           rows.push({ arm: arm.id, dataset: datasetId, seed, status: 'exists', file: recordPath(key, root) });
-          log(`${label}: record exists (use --force to rerun)`);
-          continue;
-        }
+          log(`[${spec.id}] ${arm.id} / ${datasetId} / seed ${seed}: record exists (use --force to rerun)`);
+        } else pending.push(seed);
+      }
+      if (reason && pending.length) {
+        for (const seed of pending) rows.push({ arm: arm.id, dataset: datasetId, seed, status: 'skipped', detail: reason });
+        log(`[${spec.id}] ${arm.id} / ${datasetId} / seeds ${pending.join(', ')}: skipped (${reason})`);
+        continue;
+      }
+      for (const seed of pending) {
+        const label = `[${spec.id}] ${arm.id} / ${datasetId} / seed ${seed}`;
         log(`${label}: running`);
         const t0 = performance.now();
         const base = {
