@@ -63,7 +63,3 @@ export function release(backend: WasmBackend, ...ts: TensorInfo[]): void {
   for (const t of ts) backend.disposeData(t.dataId);
 }
 
-/** Copies heap data out into a JS-owned array (safe across allocations). */
-export function readF32(backend: WasmBackend, t: TensorInfo): Float32Array {
-  return Float32Array.from(f32(backend, t));
-}
