@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../rng.js';
 import { readGolden } from '../testing/golden.js';
-import { asymmetricNoise, CIFAR10_ASYMMETRIC, DIGITS_ASYMMETRIC, symmetricNoise } from './noise.js';
+import { asymmetricNoise, CIFAR10_ASYMMETRIC, cifar100BlockCycle, DIGITS_ASYMMETRIC, symmetricNoise, transitionNoise } from './noise.js';
 
-const golden = readGolden<{ cifar10_asym_map: Record<string, number> }>('elr/noise_models.json');
+const golden = readGolden<{ cifar10_asym_map: Record<string, number>; cifar100_P_row0: number[]; cifar100_P_row4: number[]; cifar100_P_row99: number[] }>('elr/noise_models.json');
 const labels = Int32Array.from({ length: 10000 }, (_, i) => i % 10);
 
 describe('label noise as the ELR reference draws it', () => {
@@ -33,5 +33,19 @@ describe('label noise as the ELR reference draws it', () => {
     for (const [a, b] of Object.entries(DIGITS_ASYMMETRIC)) expect(DIGITS_ASYMMETRIC[b]).toBe(Number(a));
     const n = asymmetricNoise(labels, 0.4, DIGITS_ASYMMETRIC, new Rng(3));
     expect(n.rate).toBeCloseTo(0.6 * 0.4, 2);
+  });
+  it('CIFAR-100 block cycle: the reference transition rows at p = 0.4, and draws at that rate', () => {
+    const P = cifar100BlockCycle(0.4);
+    const row = (r: number, from: number) => Array.from(P.subarray(r * 100 + from, r * 100 + from + 6)).map((v) => Math.round(v * 1e12) / 1e12);
+    expect(row(0, 0)).toEqual(golden.cifar100_P_row0);
+    expect(row(4, 0)).toEqual(golden.cifar100_P_row4);
+    expect(row(99, 94)).toEqual(golden.cifar100_P_row99);
+    for (let r = 0; r < 100; r++) expect(P.subarray(r * 100, r * 100 + 100).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    const y = Int32Array.from({ length: 20000 }, (_, i) => i % 100);
+    const n = transitionNoise(y, P, 100, new Rng(4, 'noise'));
+    expect(n.rate).toBeGreaterThan(0.38);
+    expect(n.rate).toBeLessThan(0.42);
+    Array.from(y).forEach((c, i) => { if (n.flipped[i]) expect(n.labels[i]).toBe(c % 5 === 4 ? c - 4 : c + 1); });
+    expect(() => transitionNoise(y, new Float64Array(10), 100, new Rng(1))).toThrow(/expected 100\^2/);
   });
 });

@@ -52,3 +52,37 @@ export function asymmetricNoise(labels: ArrayLike<number>, p: number, map: Reado
   }
   return result(labels, noisy);
 }
+
+/**
+ * CIFAR-100's asymmetric noise in the reference (`build_for_cifar100`): within each block of 5
+ * classes (a superclass), class j goes to the next class of its block, the last one to the first,
+ * with probability p; P = (1 - p) I + p * (that cycle). 100 x 100, row-major.
+ */
+export function cifar100BlockCycle(p: number, numClasses = 100, blockSize = 5): Float64Array {
+  checkRate(p);
+  if (numClasses % blockSize !== 0) throw new Error(`block cycle: ${numClasses} classes do not split into blocks of ${blockSize}`);
+  const P = new Float64Array(numClasses * numClasses);
+  for (let j = 0; j < numClasses; j++) {
+    const start = j - (j % blockSize), next = j + 1 < start + blockSize ? j + 1 : start;
+    P[j * numClasses + j] += 1 - p;
+    P[j * numClasses + next] += p;
+  }
+  return P;
+}
+
+/**
+ * Redraws each label from its row of a transition matrix (the reference's multiclass_noisify, one
+ * categorical draw per example). The reference draws with numpy's multinomial, so the same seed
+ * flips different examples here; the distribution is the same.
+ */
+export function transitionNoise(labels: ArrayLike<number>, P: ArrayLike<number>, numClasses: number, rng: Rng): NoisyLabels {
+  if (P.length !== numClasses * numClasses) throw new Error(`transition matrix has ${P.length} entries, expected ${numClasses}^2`);
+  const noisy = Int32Array.from(labels);
+  for (let i = 0; i < noisy.length; i++) {
+    const row = labels[i] * numClasses;
+    let u = rng.float(), j = 0;
+    while (j < numClasses - 1 && u >= P[row + j]) { u -= P[row + j]; j++; }
+    noisy[i] = j;
+  }
+  return result(labels, noisy);
+}
