@@ -35,6 +35,8 @@ export interface BenchSummary {
 
 const CHILD_FLAG = '--bench-child';
 const MARK = 'REPRO_BENCH_RESULT ';
+/** An optional second line with facts about the child (a peer's library versions). */
+const META_MARK = 'REPRO_BENCH_META ';
 
 /** Thread pins applied to every child, so a task's thread count is the same for each arm. */
 export const PINNED_THREADS: Record<string, string> = {
@@ -90,9 +92,9 @@ function runChild(c: ChildCommand, env: Record<string, string>): Promise<ChildRu
     child.on('close', (code) => {
       const lines = out.split('\n');
       const line = lines.find((l) => l.startsWith(MARK));
-      const meta = lines.find((l) => l.startsWith('REPRO_BENCH_META '));
+      const meta = lines.find((l) => l.startsWith(META_MARK));
       if (code !== 0 || !line) reject(new Error(`bench ${c.label}: ${c.command} exited with code ${code}${line ? '' : ' and printed no result line'}`));
-      else resolve({ result: JSON.parse(line.slice(MARK.length)) as ChildResult, meta: meta ? JSON.parse(meta.slice(17)) as Record<string, unknown> : null });
+      else resolve({ result: JSON.parse(line.slice(MARK.length)) as ChildResult, meta: meta ? JSON.parse(meta.slice(META_MARK.length)) as Record<string, unknown> : null });
     });
   });
 }
@@ -132,7 +134,7 @@ export function pairRatio(a: ChildRun[], taskA: string, b: ChildRun[], taskB: st
 export async function runBenchProcesses(script: string, def: Pick<BenchDefinition, 'name' | 'pairs'>,
   opts: { processes?: number; args?: string[]; onProcess?: (i: number, n: number) => void } = {}): Promise<BenchSummary> {
   const processes = Math.max(3, opts.processes ?? 3);
-  const runs = (await runInterleaved([{ label: def.name, command: process.execPath, args: [script, CHILD_FLAG, ...(opts.args ?? [])] }], processes,
+  const runs = (await runInterleaved([{ label: def.name, command: process.execPath, args: benchChildArgs(script, opts.args) }], processes,
     (_l, i, n) => opts.onProcess?.(i, n)))[def.name];
   const tasks = summarizeTasks(runs);
   const ratios: BenchSummary['ratios'] = {};

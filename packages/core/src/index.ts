@@ -26,7 +26,8 @@ export { loadJsonSchemaBench, JSONSCHEMABENCH_SPLITS, type JsonSchemaBenchEntry,
 export { sgd, adamw, type Optimizer, type SgdOptions, type AdamWOptions } from './train/optimizers.js';
 export { constant, stepLr, cosine, cosineWarmRestarts, linearWarmup, type Schedule } from './train/schedules.js';
 export { train, NonFiniteError, type TrainOptions, type EpochLog, type StepContext } from './train/loop.js';
-export { progress, type Progress } from './train/progress.js';
+export { progress, lineProgress, type Progress } from './train/progress.js';
+export { softCrossEntropy } from './train/losses.js';
 
 // metrics
 export { accuracy, topK, nll, macroF1, predictions, scoresFrom, type Scores } from './metrics/classification.js';

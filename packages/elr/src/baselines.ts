@@ -6,9 +6,10 @@
  *   [1e-7, 1] as in the SCE reference. Defaults alpha 0.1, beta 1.0.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { softCrossEntropy } from '@repro/core';
 
 export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
-  return tf.tidy(() => tf.mean(tf.neg(tf.sum(tf.mul(tf.oneHot(labels, logits.shape[1]), tf.logSoftmax(logits)), 1))) as tf.Scalar);
+  return tf.tidy(() => softCrossEntropy(logits, tf.oneHot(labels, logits.shape[1]) as tf.Tensor2D));
 }
 
 /** Probability of each row's label. */

@@ -8,6 +8,7 @@
  * Targets start at zero. An example is flagged as mislabelled when argmax(t_i) != y_i.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { crossEntropy } from './baselines.js';
 
 export interface ElrOptions { numExamples: number; numClasses: number; beta: number; lambda: number }
 
@@ -51,8 +52,7 @@ export function createElrLoss(options: ElrOptions): ElrLoss {
           batchT[i * C + c] = v;
         }
       }
-      const y = tf.oneHot(tf.tensor1d(Int32Array.from(labels), 'int32'), C);
-      const ce = tf.mean(tf.neg(tf.sum(tf.mul(y, tf.logSoftmax(logits)), 1)));
+      const ce = crossEntropy(logits, tf.tensor1d(Int32Array.from(labels), 'int32'));
       const reg = tf.mean(tf.log(tf.sub(1, tf.sum(tf.mul(tf.tensor2d(batchT, [indices.length, C]), p), 1))));
       const [cv, rv] = tf.stack([ce, reg]).dataSync();
       last.ce = cv;

@@ -11,6 +11,7 @@
  * CIFAR-100 soft-label correction).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { softCrossEntropy } from '@repro/core';
 import { PROB_CLAMP } from './elr-loss.js';
 
 /** The reference's sigmoid ramp-up: exp(-5 (1 - t/T)^2) for t clipped to [0, T]; 1 when T is 0. */
@@ -76,7 +77,7 @@ export function createElrPlusLoss(options: ElrPlusOptions): ElrPlusLoss {
         const yq = tf.mul(yMixed, qt);
         y = tf.div(yq, tf.sum(yq, 1, true));
       }
-      const ce = tf.mean(tf.neg(tf.sum(tf.mul(y, tf.logSoftmax(logits)), 1)));
+      const ce = softCrossEntropy(logits, y);
       const reg = tf.mean(tf.log(tf.sub(1, tf.sum(tf.mul(qt, p), 1))));
       const weight = sigmoidRampup(iteration, coefStep);
       const [cv, rv] = tf.stack([ce, reg]).dataSync();

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  asymmetricNoise, batches, loadCifar10, loadOptdigits, Rng, sgd, symmetricNoise, train, type DigitsSplit, type Optimizer,
+  asymmetricNoise, batches, lineProgress, loadCifar10, loadOptdigits, Rng, sgd, symmetricNoise, train, type DigitsSplit, type Optimizer,
 } from '@repro/core';
 import { cifar10Problem, copyNet, digitsProblem, type Net } from './problems.js';
 import { argmaxDiffers, createElrLoss } from './elr-loss.js';
@@ -82,7 +82,7 @@ export async function runNoisyLabels(arm: NoisyArm, seed: number, cfg: NoisyConf
   const order = rng.stream('order');
   const schedule = problem.schedule;
   const testAcc: number[] = [];
-  const progress = opts.log ? { step() {}, epoch: (l: string) => opts.log!(l), done() {} } : false as const;
+  const progress = opts.log ? lineProgress(opts.log) : false as const;
   const batchList = () => [...batches(N, cfg.batchSize, { rng: order })].map((b) => Int32Array.from(b));
   const testAccuracy = (nets: Net[]) => agreement(problem.logits(nets, 'test'), problem.testLabels, C);
 

@@ -5,11 +5,11 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  aurc, batches, cosine, stepLr, createMlp, symmetricNoise, standardizeColumns, ece, loadOptdigits, nll, reliabilityBins, Rng, sgd, stratifiedSplit, takeRows, topK, train,
+  aurc, batches, cosine, stepLr, createMlp, symmetricNoise, standardizeColumns, softCrossEntropy, lineProgress, ece, loadOptdigits, nll, reliabilityBins, Rng, sgd, stratifiedSplit, takeRows, topK, train,
   type DigitsSplit, type ReliabilityBin, type Scores,
 } from '@repro/core';
 import { createPskd } from './pskd.js';
-import { smoothedTargets, softCrossEntropy } from './losses.js';
+import { smoothedTargets } from './losses.js';
 
 export type CalibrationArm = 'ce' | 'label-smoothing' | 'ps-kd';
 
@@ -65,7 +65,7 @@ export async function runCalibration(arm: CalibrationArm, seed: number, cfg: Cal
     schedule: cfg.milestones ? stepLr(cfg.lr, cfg.milestones, 0.1) : cosine(cfg.lr, cfg.epochs),
     epochs: cfg.epochs,
     label: `calibration ${arm} seed ${seed}`,
-    progress: opts.log ? { step() {}, epoch: (l) => opts.log!(l), done() {} } : false,
+    progress: opts.log ? lineProgress(opts.log) : false,
     batches: () => [...batches(yTrain.length, cfg.batchSize, { rng: order })].map((b) => Int32Array.from(b)),
     loss: (idx, ctx) => {
       const i = tf.tensor1d(idx, 'int32');

@@ -1,13 +1,8 @@
-/** Cross-entropy against soft targets, and the label-smoothing targets the baseline uses. */
-import * as tf from '@tensorflow/tfjs-core';
-
 /**
- * mean over the batch of -sum_c soft[c] * log_softmax(logits)[c], i.e. the reference's
- * `(-targets * log_probs).mean(0).sum()`.
+ * The label-smoothing targets the baseline uses. The soft-target cross-entropy is core's
+ * softCrossEntropy: the reference's `(-targets * log_probs).mean(0).sum()` is the same quantity.
  */
-export function softCrossEntropy(logits: tf.Tensor2D, soft: tf.Tensor2D): tf.Scalar {
-  return tf.tidy(() => tf.mean(tf.neg(tf.sum(tf.mul(soft, tf.logSoftmax(logits)), 1))) as tf.Scalar);
-}
+import * as tf from '@tensorflow/tfjs-core';
 
 /** PyTorch's label_smoothing=eps targets: (1 - eps) * onehot + eps / C. */
 export function smoothedTargets(labels: tf.Tensor1D, numClasses: number, eps: number): tf.Tensor2D {

@@ -10,8 +10,8 @@
  * pass. `record` is what does that; call it with the logits the loss used.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { softCrossEntropy } from '@repro/core';
 import { alphaAt } from './schedule.js';
-import { softCrossEntropy } from './losses.js';
 
 export interface PskdOptions { numExamples: number; numClasses: number; alphaT: number; endEpoch: number }
 

@@ -8,6 +8,11 @@ export interface Progress {
   done(): void;
 }
 
+/** Progress that only forwards each epoch's line (to a run's log); no bar. */
+export function lineProgress(log: (line: string) => void): Progress {
+  return { step() {}, epoch: log, done() {} };
+}
+
 export function progress(label: string, stream: NodeJS.WriteStream = process.stderr): Progress {
   if (process.env.REPRO_QUIET === '1') return { step() {}, epoch() {}, done() {} };
   const tty = Boolean(stream.isTTY);

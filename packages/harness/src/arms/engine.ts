@@ -5,7 +5,8 @@
  * `engine.pytorch` records the peer's own times.
  */
 import { fileURLToPath } from 'node:url';
-import { backendInfo, benchChildArgs, pairRatio, runInterleaved, summarizeTasks, type ChildCommand } from '@repro/core';
+import { backendInfo, benchChildArgs, pairRatio, runInterleaved, summarizeTasks, type ChildCommand, type ChildRun } from '@repro/core';
+import { recordTaskTimes } from './microbench.js';
 import { ENGINE_TASKS } from '../engine/workloads.js';
 import { peerCommand, torchPython } from '../engine/peer.js';
 import type { ArmContext, ArmMethod, ArmResult } from './types.js';
@@ -28,12 +29,9 @@ function ours(seed: number, c: EngineConfig): ChildCommand {
   return { label: 'tfjs', command: process.execPath, args: benchChildArgs(benchScript, ['--seed', String(seed), '--time', String(c.taskTimeMs), '--iterations', String(c.minIterations)]) };
 }
 
-function timesOf(runs: Parameters<typeof summarizeTasks>[0], metrics: ArmResult['metrics'], timings: Record<string, number>): void {
-  for (const [task, s] of Object.entries(summarizeTasks(runs))) {
-    metrics[`${task}_ms`] = s.medianMs;
-    timings[`${task}_min_ms`] = s.minMs;
-    timings[`${task}_max_ms`] = s.maxMs;
-  }
+function peerNote(runs: ChildRun[]): string {
+  const meta = runs[0].meta ?? {};
+  return `torch ${String(meta.torch)}, ${String(meta.threads)} thread(s), BLAS ${String(meta.blas)}`;
 }
 
 export const engineTfjs: ArmMethod = {
@@ -45,12 +43,11 @@ export const engineTfjs: ArmMethod = {
     const commands = [ours(ctx.seed, c), ...(withPeer ? [peerCommand(ctx.seed, c)] : [])];
     const runs = await runInterleaved(commands, c.processes, (label, i, n) => ctx.log(`${label} process ${i}/${n}`));
     const metrics: ArmResult['metrics'] = {}, timings: Record<string, number> = {};
-    timesOf(runs.tfjs, metrics, timings);
+    recordTaskTimes(runs.tfjs, metrics, timings);
     const notes = [`backend ${backendInfo().name} ${backendInfo().version}, ${backendInfo().threads} thread(s); ${c.processes} processes, median of per-process medians`];
     for (const task of ENGINE_TASKS) metrics[`${task}_vs_pytorch`] = withPeer ? pairRatio(runs.tfjs, task, runs.pytorch, task).median : null;
     if (withPeer) {
-      const meta = runs.pytorch[0].meta ?? {};
-      notes.push(`PyTorch peer interleaved in the same run: torch ${String(meta.torch)}, ${String(meta.threads)} thread(s), BLAS ${String(meta.blas)}`);
+      notes.push(`PyTorch peer interleaved in the same run: ${peerNote(runs.pytorch)}`);
       for (const [task, s] of Object.entries(summarizeTasks(runs.pytorch))) timings[`pytorch_${task}_ms`] = s.medianMs;
     } else {
       notes.push('no Python with torch: ratios to PyTorch not measured');
@@ -67,8 +64,7 @@ export const enginePytorch: ArmMethod = {
     const c = engineConfig(ctx.config);
     const runs = await runInterleaved([peerCommand(ctx.seed, c)], c.processes, (label, i, n) => ctx.log(`${label} process ${i}/${n}`));
     const metrics: ArmResult['metrics'] = {}, timings: Record<string, number> = {};
-    timesOf(runs.pytorch, metrics, timings);
-    const meta = runs.pytorch[0].meta ?? {};
-    return { metrics, timings, config: { ...c }, notes: [`torch ${String(meta.torch)}, ${String(meta.threads)} thread(s), BLAS ${String(meta.blas)}`] };
+    recordTaskTimes(runs.pytorch, metrics, timings);
+    return { metrics, timings, config: { ...c }, notes: [peerNote(runs.pytorch)] };
   },
 };

@@ -4,8 +4,17 @@
  * (`<a>_vs_<b>`), computed within each process and reduced to its median.
  */
 import { fileURLToPath } from 'node:url';
-import { benchChildArgs, pairRatio, runInterleaved, summarizeTasks } from '@repro/core';
+import { benchChildArgs, pairRatio, runInterleaved, summarizeTasks, type ChildRun } from '@repro/core';
 import type { ArmMethod, ArmResult } from './types.js';
+
+/** Each task's median over processes as metric `<task>_ms`, its spread as timings `<task>_min_ms` / `_max_ms`. */
+export function recordTaskTimes(runs: ChildRun[], metrics: ArmResult['metrics'], timings: Record<string, number>): void {
+  for (const [task, s] of Object.entries(summarizeTasks(runs))) {
+    metrics[`${task}_ms`] = s.medianMs;
+    timings[`${task}_min_ms`] = s.minMs;
+    timings[`${task}_max_ms`] = s.maxMs;
+  }
+}
 
 export function microbenchArm(name: string, summary: string, script: URL, pairs: [string, string][]): ArmMethod {
   return {
@@ -17,11 +26,7 @@ export function microbenchArm(name: string, summary: string, script: URL, pairs:
         (_l, i, n) => ctx.log(`process ${i}/${n}`)))[name];
       const metrics: ArmResult['metrics'] = {};
       const timings: Record<string, number> = {};
-      for (const [task, s] of Object.entries(summarizeTasks(runs))) {
-        metrics[`${task}_ms`] = s.medianMs;
-        timings[`${task}_min_ms`] = s.minMs;
-        timings[`${task}_max_ms`] = s.maxMs;
-      }
+      recordTaskTimes(runs, metrics, timings);
       for (const [a, b] of pairs) metrics[`${a}_vs_${b}`] = pairRatio(runs, a, runs, b).median;
       return { metrics, timings, config: { processes }, notes: [`${processes} fresh processes; ratios within each process, median over processes`] };
     },
