@@ -1,0 +1,21 @@
+/**
+ * A validation worker: compiles schemas (cached by hash for the worker's life) and validates
+ * batches of instances, publishing how many items of the batch it has finished in a shared
+ * counter so the pool can tell which item hung (a catastrophic regular expression) and stop it.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { SchemaCompiler } from './comply.js';
+import { complyOne, type ComplyBatch } from './pool-protocol.js';
+
+const progress = new Int32Array(workerData.progress as SharedArrayBuffer);
+const compiler = new SchemaCompiler();
+
+parentPort!.on('message', (batch: ComplyBatch) => {
+  const schemas = new Map(batch.schemas);
+  const results = batch.items.map((item, i) => {
+    Atomics.store(progress, 0, i);
+    return complyOne(compiler, item.hash, schemas.get(item.hash), item.instance);
+  });
+  Atomics.store(progress, 0, batch.items.length);
+  parentPort!.postMessage({ id: batch.id, results });
+});

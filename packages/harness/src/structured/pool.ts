@@ -1,0 +1,142 @@
+/**
+ * A pool of worker threads that check instances against schemas, with a time limit per item.
+ * A schema whose regular expression backtracks for minutes costs one item, recorded as `timeout`:
+ * a watchdog sees that a worker's shared progress counter has not moved for the limit, terminates
+ * the worker, starts a fresh one and requeues the rest of that batch. The run never hangs.
+ */
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { schemaHash } from './comply.js';
+import type { ComplyBatch, ComplyItem, ComplyOutcome } from './pool-protocol.js';
+
+export interface PoolOptions {
+  /** Worker threads (default: the machine's parallelism, at most 4). */
+  workers?: number;
+  /** Per-item limit in milliseconds (default 2000). */
+  timeoutMs?: number;
+  /** Items per message (default 128). */
+  batchSize?: number;
+}
+
+export interface ComplyRequest { schema: unknown; instance: unknown; hash?: string }
+
+/** The compiled worker script; tests run from src/, so they use the built copy in dist/. */
+function workerScript(): string {
+  const here = fileURLToPath(import.meta.url);
+  return here.endsWith('.ts') ? here.replace(/[/\\]src[/\\]structured[/\\]pool\.ts$/, '/dist/structured/comply-worker.js') : here.replace(/pool\.js$/, 'comply-worker.js');
+}
+
+interface Job { batch: ComplyBatch; offsets: number[]; resolveInto: ComplyOutcome[]; done: () => void }
+
+interface Slot { worker: Worker; progress: Int32Array; job: Job | null; seen: number; since: number }
+
+export class ValidationPool {
+  readonly timeoutMs: number;
+  readonly size: number;
+  private readonly batchSize: number;
+  private slots: Slot[] = [];
+  private queue: Job[] = [];
+  private watchdog: NodeJS.Timeout | null = null;
+  private nextId = 1;
+  private closed = false;
+  /** Workers stopped for running past the limit. */
+  restarts = 0;
+
+  constructor(opts: PoolOptions = {}) {
+    this.size = Math.max(1, opts.workers ?? Math.min(4, availableParallelism()));
+    this.timeoutMs = opts.timeoutMs ?? 2000;
+    this.batchSize = opts.batchSize ?? 128;
+  }
+
+  private spawn(): Slot {
+    const sab = new SharedArrayBuffer(4);
+    const worker = new Worker(workerScript(), { workerData: { progress: sab } });
+    const slot: Slot = { worker, progress: new Int32Array(sab), job: null, seen: 0, since: 0 };
+    worker.on('message', (msg: { id: number; results: ComplyOutcome[] }) => {
+      const job = slot.job;
+      if (!job || job.batch.id !== msg.id) return;
+      msg.results.forEach((r, i) => { job.resolveInto[job.offsets[i]] = r; });
+      slot.job = null;
+      job.done();
+      this.pump();
+    });
+    worker.on('error', (e) => this.fail(slot, 'error', `worker error: ${e.message}`));
+    worker.unref();
+    return slot;
+  }
+
+  /** The item the slot was on failed (timeout or crash): record it, replace the worker, requeue the rest. */
+  private fail(slot: Slot, status: 'timeout' | 'error', message: string): void {
+    const job = slot.job;
+    const i = Atomics.load(slot.progress, 0);
+    void slot.worker.terminate();
+    this.slots[this.slots.indexOf(slot)] = this.spawn();
+    if (!job) return;
+    const at = Math.min(i, job.batch.items.length - 1);
+    job.resolveInto[job.offsets[at]] = { declared: status === 'timeout', status, errors: [message] };
+    // The worker posts a batch's results at its end, so the items it finished before the failed
+    // one are lost with it: they run again with the rest.
+    const keep = job.batch.items.map((_, k) => k).filter((k) => k !== at);
+    if (keep.length) {
+      this.queue.unshift({ ...job, batch: { ...job.batch, id: this.nextId++, items: keep.map((k) => job.batch.items[k]) }, offsets: keep.map((k) => job.offsets[k]) });
+    } else job.done();
+    if (status === 'timeout') this.restarts++;
+    this.pump();
+  }
+
+  private pump(): void {
+    for (const slot of this.slots) {
+      if (slot.job || !this.queue.length) continue;
+      const job = this.queue.shift()!;
+      slot.job = job;
+      Atomics.store(slot.progress, 0, 0);
+      slot.seen = 0;
+      slot.since = performance.now();
+      slot.worker.postMessage(job.batch);
+    }
+    const busy = this.slots.some((s) => s.job);
+    if (busy && !this.watchdog) this.watchdog = setInterval(() => this.check(), Math.max(5, this.timeoutMs / 4));
+    if (!busy && this.watchdog) { clearInterval(this.watchdog); this.watchdog = null; }
+  }
+
+  private check(): void {
+    const now = performance.now();
+    for (const slot of [...this.slots]) {
+      if (!slot.job) continue;
+      const at = Atomics.load(slot.progress, 0);
+      if (at !== slot.seen) { slot.seen = at; slot.since = now; continue; }
+      if (now - slot.since > this.timeoutMs) this.fail(slot, 'timeout', `validation ran past ${this.timeoutMs} ms`);
+    }
+  }
+
+  /** Checks every request; outcomes come back in request order. */
+  async comply(requests: ComplyRequest[]): Promise<ComplyOutcome[]> {
+    if (this.closed) throw new Error('the validation pool is closed');
+    if (!this.slots.length) for (let i = 0; i < this.size; i++) this.slots.push(this.spawn());
+    const out: ComplyOutcome[] = new Array(requests.length);
+    const hashes = requests.map((r) => r.hash ?? schemaHash(r.schema));
+    const jobs: Promise<void>[] = [];
+    for (let start = 0; start < requests.length; start += this.batchSize) {
+      const offsets: number[] = [];
+      const items: ComplyItem[] = [];
+      const schemas = new Map<string, unknown>();
+      for (let i = start; i < Math.min(start + this.batchSize, requests.length); i++) {
+        offsets.push(i);
+        items.push({ hash: hashes[i], instance: requests[i].instance });
+        schemas.set(hashes[i], requests[i].schema);
+      }
+      jobs.push(new Promise<void>((done) => this.queue.push({ batch: { id: this.nextId++, schemas: [...schemas], items }, offsets, resolveInto: out, done })));
+    }
+    this.pump();
+    await Promise.all(jobs);
+    return out;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.watchdog) clearInterval(this.watchdog);
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    this.slots = [];
+  }
+}
