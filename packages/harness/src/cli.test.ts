@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,11 +14,52 @@ function repro(args: string[], env: Record<string, string | undefined> = {}) {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
+describe('repro score-json', () => {
+  it('scores a file against a schema and gold, reports malformed lines, writes per-sample JSONL', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'repro-score-'));
+    const f = (name: string, text: string) => { const p = path.join(dir, name); writeFileSync(p, text); return p; };
+    const outputs = f('o.jsonl', [
+      JSON.stringify({ id: '1', output: 'Here:\n```json\n{"a": 1}\n```' }),
+      JSON.stringify({ id: '2', output: '{"a": "x"}' }),
+      'junk',
+      JSON.stringify({ id: '3', output: '{"a": 2', finish_reason: 'length' }),
+      JSON.stringify({ id: '4', response: { choices: [{ message: { content: '{"a": 4}' }, finish_reason: 'stop' }] } }),
+    ].join('\n'));
+    const schema = f('s.json', '{"type": "object", "properties": {"a": {"type": "integer"}}, "required": ["a"]}');
+    const gold = f('g.jsonl', ['{"id": "1", "gold": {"a": 1}}', '{"id": "2", "gold": {"a": 2}}', '{"id": "3", "ideal": "{\\"a\\": 2}"}', '{"id": "4", "gold": {"a": 5}}'].join('\n'));
+    const samples = path.join(dir, 'scored.jsonl');
+    const r = repro(['score-json', '--outputs', outputs, '--schema', schema, '--gold', gold, '--extract', 'fence', '--format', 'json', '--samples', samples]);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/o\.jsonl:3: not JSON/);
+    const s = JSON.parse(r.out);
+    expect(s.n).toBe(4);
+    expect(s.validity.estimate).toBe(0.25);
+    expect(s.compliance.estimate).toBe(0.25);
+    expect(s.truncation.estimate).toBe(0.25);
+    const lines = readFileSync(samples, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.id)).toEqual(['1', '2', '4', '3'].sort());
+    expect(lines.find((l) => l.id === '1')).toMatchObject({ parsed: true, compliant: true, jsonMatch: true });
+    const raw = JSON.parse(repro(['score-json', '--outputs', outputs, '--schema', schema, '--gold', gold, '--format', 'json']).out);
+    expect(raw.validity.estimate).toBe(0.5);
+    expect(raw.contentAccuracy.estimate).toBe(0);
+    const csv = repro(['score-json', '--outputs', outputs, '--format', 'csv']);
+    expect(csv.out.split('\n')[0]).toBe('metric,estimate,ci_low,ci_high,n');
+  });
+
+  it('rejects bad usage with exit code 2', () => {
+    expect(repro(['score-json']).err).toMatch(/needs --outputs/);
+    const bad = repro(['score-json', '--outputs', '/nonexistent.jsonl']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/no such file/);
+    expect(repro(['score-json', '--outputs', cli, '--extract', 'scna']).err).toMatch(/Did you mean 'scan'/);
+  });
+});
+
 describe('repro command line', () => {
   it('prints help for the tool and every command', () => {
     const main = repro(['--help']);
     expect(main.code).toBe(0);
-    for (const c of ['ls', 'run', 'leaderboard', 'datasets', 'results']) {
+    for (const c of ['ls', 'run', 'leaderboard', 'datasets', 'results', 'score-json']) {
       expect(main.out).toContain(`  ${c}`);
       const h = repro([c, '--help']);
       expect(h.code).toBe(0);

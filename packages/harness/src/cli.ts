@@ -14,6 +14,9 @@ import { REGISTRY } from './registry.js';
 import { listSuites, suiteMeta, type SuiteSpec } from './spec.js';
 import { runSuite, summaryTable, type RunRow } from './runner.js';
 import { UnknownNameError } from './didyoumean.js';
+import { EXTRACT_MODES, type ExtractMode } from './structured/extract.js';
+import { formatSummary, scoreFile } from './structured/score-file.js';
+import { writeSampleJsonl } from './structured/score.js';
 
 class UsageError extends Error {}
 
@@ -28,6 +31,7 @@ Commands:
   leaderboard                 rebuild results/LEADERBOARD.md, leaderboard.csv and leaderboard.html
   datasets ls|fetch|verify    list, download or check dataset files
   results validate            check every record under results/records against the schema
+  score-json                  score a JSONL of model outputs: validity, schema compliance, accuracy
 
 Run 'repro <command> --help' for a command's options.
 Environment: REPRO_BACKEND (${BACKENDS.join(', ')}), REPRO_DATA_MIRROR (a local dataset mirror),
@@ -60,6 +64,27 @@ record of each suite's current version.`,
   fetch    download missing files into the cache (REPRO_CACHE, default ~/.cache/repro), checking hashes
   verify   check every file's hash; exits 1 on any problem
 With REPRO_DATA_MIRROR set, files are read from that folder (laid out <id>/<file>).`,
+  'score-json': `Usage: repro score-json --outputs F.jsonl [options]
+
+Scores model outputs with no suite: extract the JSON, parse it strictly, check it against a schema
+(Ajv; the draft from $schema, 2020-12 by default) and compare it with a gold value. Prints rates
+with seeded 95% bootstrap intervals.
+
+Each line of F.jsonl is {"id": ..., "output": "..."} (or text / completion, or an OpenAI response
+under "response"); "finish_reason": "length" marks a truncated output. Malformed lines are reported
+with their line number and skipped.
+
+Options:
+  --outputs F.jsonl        the model outputs (required)
+  --schema S.json          one JSON Schema for every sample
+  --schemas-field          each output line carries its own "schema"
+  --gold G.jsonl           lines {"id", "gold"} (or "ideal" / "expected"); or a "gold" field per output line
+  --extract MODE           ${EXTRACT_MODES.join(', ')} (default raw)
+  --format table|json|csv  summary format (default table)
+  --samples OUT.jsonl      write one scored line per sample
+  --seed N                 bootstrap seed (default 0)
+  --timeout-ms N           per-item validation limit (default 2000)
+  --workers N              validation worker threads`,
   results: `Usage: repro results validate
 
 Validates every record under results/records against the record schema and its keyed path.`,
@@ -182,6 +207,34 @@ async function main(argv: string[]): Promise<number> {
         else process.stdout.write(st.ok ? `${m.id}: ${m.files.length} file(s) verified\n` : `${m.id}:\n  ${st.problems.join('\n  ')}\n`);
       }
       return sub !== 'ls' && bad ? 1 : 0;
+    }
+    case 'score-json': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, strict: true, options: {
+        outputs: { type: 'string' }, schema: { type: 'string' }, 'schemas-field': { type: 'boolean', default: false }, gold: { type: 'string' },
+        extract: { type: 'string', default: 'raw' }, format: { type: 'string', default: 'table' }, samples: { type: 'string' },
+        seed: { type: 'string', default: '0' }, 'timeout-ms': { type: 'string' }, workers: { type: 'string' },
+      } });
+      if (positionals.length) throw new UsageError(`repro score-json takes options only, got ${positionals.join(' ')}`);
+      if (!values.outputs) throw new UsageError('repro score-json needs --outputs F.jsonl');
+      if (!(EXTRACT_MODES as readonly string[]).includes(values.extract!)) throw new UnknownNameError('extract mode', values.extract!, [...EXTRACT_MODES]);
+      const formats = ['table', 'json', 'csv'];
+      if (!formats.includes(values.format!)) throw new UnknownNameError('format', values.format!, formats);
+      const int = (name: string, v: string | undefined) => {
+        if (v === undefined) return undefined;
+        if (!/^\d+$/.test(v)) throw new UsageError(`--${name} takes a non-negative integer, got ${JSON.stringify(v)}`);
+        return Number(v);
+      };
+      for (const [flag, f] of [['--outputs', values.outputs], ['--schema', values.schema], ['--gold', values.gold]] as const) {
+        if (f && !existsSync(f)) throw new UsageError(`${flag}: no such file ${f}`);
+      }
+      const res = await scoreFile({
+        outputs: values.outputs, schema: values.schema, schemasField: values['schemas-field'], gold: values.gold, extract: values.extract as ExtractMode,
+        seed: int('seed', values.seed), timeoutMs: int('timeout-ms', values['timeout-ms']), workers: int('workers', values.workers),
+      });
+      for (const p of res.problems) process.stderr.write(`warning: ${p}\n`);
+      if (values.samples) writeSampleJsonl(values.samples, res.scores);
+      process.stdout.write(formatSummary(res.summary, values.format as 'table' | 'json' | 'csv') + '\n');
+      return 0;
     }
     case 'results': {
       if (rest[0] !== 'validate' || rest.length > 1) throw new UsageError('usage: repro results validate');
