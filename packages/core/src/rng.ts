@@ -58,6 +58,25 @@ export class Rng {
     return lo + (hi - lo) * this.float();
   }
 
+  /**
+   * Fills `out` with integers in [0, n) as floor(u32 * n / 2^32): the stream's next out.length
+   * 32-bit draws, with the state in locals (bootstrap resampling draws millions). The bias is
+   * below n / 2^32; use int() where that matters.
+   */
+  fillIndices(out: Int32Array | Uint32Array, n: number): void {
+    if (!(n > 0 && n <= 2 ** 32)) throw new Error(`Rng.fillIndices needs 0 < n <= 2^32, got ${n}`);
+    const s = this.s;
+    let s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3];
+    for (let i = 0; i < out.length; i++) {
+      const r = Math.imul(rotl(Math.imul(s1, 5) >>> 0, 7), 9) >>> 0;
+      const t = (s1 << 9) >>> 0;
+      s2 = (s2 ^ s0) >>> 0; s3 = (s3 ^ s1) >>> 0; s1 = (s1 ^ s2) >>> 0; s0 = (s0 ^ s3) >>> 0;
+      s2 = (s2 ^ t) >>> 0; s3 = rotl(s3, 11);
+      out[i] = Math.floor((r * n) / 4294967296);
+    }
+    s[0] = s0; s[1] = s1; s[2] = s2; s[3] = s3;
+  }
+
   /** Uniform integer in [0, n), without modulo bias. */
   int(n: number): number {
     if (!(n > 0 && n <= 2 ** 32)) throw new Error(`Rng.int needs 0 < n <= 2^32, got ${n}`);

@@ -110,3 +110,43 @@ export function bootstrapCi(n: number, stat: (idx: Int32Array) => number,
   };
   return { estimate, ci: [q((1 - level) / 2), q(1 - (1 - level) / 2)] };
 }
+
+/**
+ * One Binomial(n, p) draw by exact inversion, searching outward from the mode (so the expected
+ * work is about the standard deviation, not n). One uniform per draw.
+ */
+export function binomialDraw(rng: Rng, n: number, p: number): number {
+  if (!(n >= 0) || !Number.isInteger(n)) throw new Error(`binomialDraw needs a non-negative integer n, got ${n}`);
+  if (p <= 0 || n === 0) return 0;
+  if (p >= 1) return n;
+  const q = 1 - p;
+  const m = Math.min(n, Math.floor((n + 1) * p));
+  const fm = Math.exp(lgamma(n + 1) - lgamma(m + 1) - lgamma(n - m + 1) + m * Math.log(p) + (n - m) * Math.log(q));
+  let u = rng.float() - fm;
+  if (u < 0) return m;
+  let lo = m, hi = m, flo = fm, fhi = fm;
+  while (lo > 0 || hi < n) {
+    if (lo > 0) { flo = (flo * lo * q) / ((n - lo + 1) * p); lo--; u -= flo; if (u < 0) return lo; }
+    if (hi < n) { fhi = (fhi * (n - hi) * p) / ((hi + 1) * q); hi++; u -= fhi; if (u < 0) return hi; }
+  }
+  return m; // rounding left a sliver of probability unassigned
+}
+
+/**
+ * Multinomial(n, sizes / sum(sizes)) counts into `out`, by conditional binomial draws: the
+ * distribution of how many times each of K groups is drawn when n items are resampled with
+ * replacement, at a cost that grows with K, not n.
+ */
+export function multinomialDraw(rng: Rng, n: number, sizes: ArrayLike<number>, out: Float64Array): void {
+  let total = 0;
+  for (let k = 0; k < sizes.length; k++) total += sizes[k];
+  let left = n;
+  let mass = total;
+  for (let k = 0; k < sizes.length; k++) {
+    if (k === sizes.length - 1 || left === 0) { out[k] = left; left = 0; continue; }
+    const x = binomialDraw(rng, left, mass > 0 ? Math.min(1, sizes[k] / mass) : 0);
+    out[k] = x;
+    left -= x;
+    mass -= sizes[k];
+  }
+}

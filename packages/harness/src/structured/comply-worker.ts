@@ -10,8 +10,11 @@ import { complyOne, type ComplyBatch } from './pool-protocol.js';
 const progress = new Int32Array(workerData.progress as SharedArrayBuffer);
 const compiler = new SchemaCompiler();
 
+// Schemas arrive once per worker (the pool remembers what it sent), then only their hashes.
+const schemas = new Map<string, unknown>();
+
 parentPort!.on('message', (batch: ComplyBatch) => {
-  const schemas = new Map(batch.schemas);
+  for (const [h, s] of batch.schemas) schemas.set(h, s);
   const results = batch.items.map((item, i) => {
     Atomics.store(progress, 0, i);
     return complyOne(compiler, item.hash, schemas.get(item.hash), item.instance);

@@ -75,8 +75,15 @@ export function canonicalJson(v: unknown): string {
   return JSON.stringify(v) ?? 'null';
 }
 
+// Many samples share one schema object; hash it once. Schemas are treated as immutable once scored.
+const hashes = new WeakMap<object, string>();
+
 export function schemaHash(schema: unknown): string {
-  return createHash('sha256').update(canonicalJson(schema)).digest('hex').slice(0, 32);
+  const cached = schema && typeof schema === 'object' ? hashes.get(schema) : undefined;
+  if (cached) return cached;
+  const h = createHash('sha256').update(canonicalJson(schema)).digest('hex').slice(0, 32);
+  if (schema && typeof schema === 'object') hashes.set(schema, h);
+  return h;
 }
 
 /**

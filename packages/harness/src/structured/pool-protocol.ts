@@ -10,7 +10,6 @@ export interface ComplyOutcome {
   draft?: Draft;
   normalised?: string[];
   compileMs?: number;
-  validateMs?: number;
   compileError?: string;
   errors?: string[];
 }
@@ -22,9 +21,11 @@ export function complyOne(compiler: SchemaCompiler, hash: string, schema: unknow
   const fresh = compiler.size;
   const c = compiler.compile(schema, hash);
   // Compile time is reported once, by the item that paid it.
-  const compileMs = compiler.size > fresh ? c.compileMs : 0;
-  if (!c.ok) return { declared: false, status: 'not-compiled', draft: c.draft, normalised: c.normalised, compileMs, compileError: c.error };
-  const t0 = performance.now();
+  // So are the normalisations (they travel back from workers with every item otherwise).
+  const first = compiler.size > fresh;
+  const compileMs = first ? c.compileMs : 0;
+  const normalised = first && c.normalised.length ? { normalised: c.normalised } : {};
+  if (!c.ok) return { declared: false, status: 'not-compiled', draft: c.draft, ...normalised, compileMs, compileError: c.error };
   const v = validateWith(c, instance);
-  return { declared: true, status: v.valid ? 'valid' : 'invalid', draft: c.draft, normalised: c.normalised, compileMs, validateMs: performance.now() - t0, errors: v.errors };
+  return { declared: true, status: v.valid ? 'valid' : 'invalid', draft: c.draft, ...normalised, compileMs, ...(v.errors ? { errors: v.errors } : {}) };
 }

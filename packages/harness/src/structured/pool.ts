@@ -29,7 +29,8 @@ function workerScript(): string {
 
 interface Job { batch: ComplyBatch; offsets: number[]; resolveInto: ComplyOutcome[]; done: () => void }
 
-interface Slot { worker: Worker; progress: Int32Array; job: Job | null; seen: number; since: number }
+/** `known`: schemas this worker has been sent (and compiled), so they are not sent again. */
+interface Slot { worker: Worker; progress: Int32Array; job: Job | null; seen: number; since: number; known: Set<string> }
 
 export class ValidationPool {
   readonly timeoutMs: number;
@@ -52,7 +53,7 @@ export class ValidationPool {
   private spawn(): Slot {
     const sab = new SharedArrayBuffer(4);
     const worker = new Worker(workerScript(), { workerData: { progress: sab } });
-    const slot: Slot = { worker, progress: new Int32Array(sab), job: null, seen: 0, since: 0 };
+    const slot: Slot = { worker, progress: new Int32Array(sab), job: null, seen: 0, since: 0, known: new Set() };
     worker.on('message', (msg: { id: number; results: ComplyOutcome[] }) => {
       const job = slot.job;
       if (!job || job.batch.id !== msg.id) return;
@@ -93,7 +94,9 @@ export class ValidationPool {
       Atomics.store(slot.progress, 0, 0);
       slot.seen = 0;
       slot.since = performance.now();
-      slot.worker.postMessage(job.batch);
+      const schemas = job.batch.schemas.filter(([h]) => !slot.known.has(h));
+      for (const [h] of schemas) slot.known.add(h);
+      slot.worker.postMessage({ ...job.batch, schemas });
     }
     const busy = this.slots.some((s) => s.job);
     if (busy && !this.watchdog) this.watchdog = setInterval(() => this.check(), Math.max(5, this.timeoutMs / 4));

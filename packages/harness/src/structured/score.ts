@@ -6,8 +6,9 @@ import { writeAtomic } from '@repro/core';
 import { accuracy, jsonMatch, type Accuracy } from './accuracy.js';
 import { extractJson, type ExtractMode } from './extract.js';
 import { parseStrict } from './parse.js';
-import type { ComplyStatus } from './pool-protocol.js';
 import { ValidationPool } from './pool.js';
+import { schemaHash, type SchemaCompiler } from './comply.js';
+import { complyOne, type ComplyOutcome } from './pool-protocol.js';
 
 export interface Sample {
   id: string;
@@ -29,7 +30,7 @@ export interface SampleScore {
   /** null when the sample has no schema. */
   declared: boolean | null;
   compliant: boolean | null;
-  complyStatus?: ComplyStatus;
+  complyStatus?: ComplyOutcome['status'];
   complyErrors?: string[];
   compileError?: string;
   draft?: string;
@@ -45,9 +46,19 @@ export interface ScoreOptions {
   pool?: ValidationPool;
   timeoutMs?: number;
   workers?: number;
+  /**
+   * Check compliance in this thread with `compiler` instead of the pool: no time limit, so only for
+   * schemas known to be safe (the throughput benchmark uses it to compare one thread with one).
+   */
+  inline?: SchemaCompiler;
 }
 
 export async function scoreSamples(samples: Sample[], opts: ScoreOptions = {}): Promise<SampleScore[]> {
+  return (await scoreWithValues(samples, opts)).scores;
+}
+
+/** The scores and each sample's parsed value (undefined where it did not parse). */
+export async function scoreWithValues(samples: Sample[], opts: ScoreOptions = {}): Promise<{ scores: SampleScore[]; values: unknown[] }> {
   const mode = opts.extract ?? 'raw';
   const scores: SampleScore[] = [];
   const values: unknown[] = [];
@@ -77,9 +88,11 @@ export async function scoreSamples(samples: Sample[], opts: ScoreOptions = {}): 
   // parsed outputs are validated, the others carry `null` and are discarded after compiling.
   const withSchema = samples.map((s, i) => i).filter((i) => samples[i].schema !== undefined);
   if (withSchema.length) {
-    const pool = opts.pool ?? new ValidationPool({ timeoutMs: opts.timeoutMs, workers: opts.workers });
+    const requests = withSchema.map((i) => ({ schema: samples[i].schema, instance: values[i] ?? null }));
+    const compiler = opts.inline;
+    const pool = compiler ? null : opts.pool ?? new ValidationPool({ timeoutMs: opts.timeoutMs, workers: opts.workers });
     try {
-      const outcomes = await pool.comply(withSchema.map((i) => ({ schema: samples[i].schema, instance: values[i] ?? null })));
+      const outcomes: ComplyOutcome[] = pool ? await pool.comply(requests) : requests.map((r) => complyOne(compiler!, schemaHash(r.schema), r.schema, r.instance));
       withSchema.forEach((i, k) => {
         const o = outcomes[k];
         const sc = scores[i];
@@ -91,13 +104,13 @@ export async function scoreSamples(samples: Sample[], opts: ScoreOptions = {}): 
         if (sc.parsed && o.errors) sc.complyErrors = o.errors;
       });
     } finally {
-      if (!opts.pool) await pool.close();
+      if (pool && !opts.pool) await pool.close();
     }
   }
-  return scores;
+  return { scores, values };
 }
 
 /** Per-sample results, one JSON object a line, written atomically. */
-export function writeSampleJsonl(file: string, scores: SampleScore[]): void {
+export function writeSampleJsonl(file: string, scores: (SampleScore & Record<string, unknown>)[] | SampleScore[]): void {
   writeAtomic(file, scores.map((s) => JSON.stringify(s)).join('\n') + (scores.length ? '\n' : ''));
 }
