@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { readGolden } from '@repro/core/testing';
+import { scoreHtml } from './html.js';
+import { scoreLatex } from './latex.js';
+import { scoreTable } from './table.js';
+import { scoreCorpus } from './corpus.js';
+import { difflibSimilarity, levenshteinSimilarity, SequenceMatcher } from './sequence-matcher.js';
+import { pySlice } from './pyslice.js';
+
+type Case = { name: string; pred: string; gold: string };
+type Vector = { name: string; sub_scores: Record<string, number>; content_H: number; structure_H: number; [k: string]: unknown };
+
+const TOL = 1e-9;
+function close(actual: number, expected: number, what: string) {
+  expect(Math.abs(actual - expected), `${what}: ${actual} vs ${expected}`).toBeLessThanOrEqual(TOL * Math.max(1, Math.abs(expected)));
+}
+
+function check(kind: 'table' | 'html' | 'latex', score: (p: string, g: string) => { content: number; structure: number; sub: Record<string, number> }) {
+  const cases = readGolden<Case[]>(`struc-bench/${kind}_cases.json`);
+  const vectors = readGolden<Vector[]>(`struc-bench/${kind}_vectors.json`);
+  expect(cases.map((c) => c.name)).toEqual(vectors.map((v) => v.name));
+  return cases.map((c, i) => {
+    const v = vectors[i];
+    const s = score(c.pred, c.gold);
+    for (const [k, x] of Object.entries(v.sub_scores)) close(s.sub[k], x, `${c.name} ${k}`);
+    expect(Object.keys(s.sub).sort()).toEqual(Object.keys(v.sub_scores).sort());
+    close(s.content, v.content_H, `${c.name} content`);
+    close(s.structure, v.structure_H, `${c.name} structure`);
+    return { c, v, s };
+  });
+}
+
+describe('primitives', () => {
+  it('levenshtein and difflib similarity match the reference on strings and lists', () => {
+    const prims = readGolden<{ structbench_primitives: { pred: string | string[]; gold: string | string[]; levenshtein_similarity: number; difflib_similarity: number }[] }>('structured-output/derived_vectors.json').structbench_primitives;
+    for (const p of prims) {
+      close(levenshteinSimilarity(p.pred, p.gold), p.levenshtein_similarity, `lev ${JSON.stringify(p)}`);
+      close(difflibSimilarity(p.pred, p.gold), p.difflib_similarity, `difflib ${JSON.stringify(p)}`);
+    }
+  });
+
+  it('SequenceMatcher.ratio reproduces Python difflib with and without autojunk on long sequences', () => {
+    const v = readGolden<Record<string, { pred: string[]; gold: string[]; ratio_python_default: number; ratio_autojunk_false: number }>>('struc-bench/difflib_autojunk_vectors.json');
+    for (const [name, x] of Object.entries(v)) {
+      close(new SequenceMatcher(x.pred, x.gold).ratio(), x.ratio_python_default, `${name} autojunk`);
+      close(new SequenceMatcher(x.pred, x.gold, false).ratio(), x.ratio_autojunk_false, `${name} no autojunk`);
+    }
+    // the two must differ somewhere, or the heuristic is not exercised
+    expect(Object.values(v).some((x) => x.ratio_python_default !== x.ratio_autojunk_false)).toBe(true);
+  });
+
+  it('finds the longest match with difflib\'s tie rule', () => {
+    const m = new SequenceMatcher(' abcd', 'abcd abcd');
+    expect(m.findLongestMatch(0, 5, 0, 9)).toEqual([0, 4, 5]);
+    expect(new SequenceMatcher('abxcd', 'abcd').matchingBlocks()).toEqual([[0, 0, 2], [3, 2, 2]]);
+  });
+
+  it('pySlice follows Python slicing with negative indices', () => {
+    expect(pySlice('abcdef', -1)).toBe('f');
+    expect(pySlice('abcdef', undefined, -1)).toBe('abcde');
+    expect(pySlice('abcdef', 2, 0)).toBe('');
+    expect(pySlice('abc', -10, 2)).toBe('ab');
+  });
+});
+
+describe('H-Score, reference mode, against every golden case', () => {
+  it('raw text tables (sub-scores, H-Scores and parsed artifacts)', () => {
+    for (const { c, v, s } of check('table', (p, g) => scoreTable(p, g))) {
+      expect((scoreTable(c.pred, c.gold).artifacts.pred), c.name).toEqual(v.artifacts_pred);
+      expect(s.sub).toBeDefined();
+    }
+  });
+
+  it('HTML (including the repeated nested tags of the flattener)', () => {
+    for (const { c, v } of check('html', (p, g) => scoreHtml(p, g))) {
+      if (v.flat_gold) expect(scoreHtml(c.pred, c.gold).flat.gold, c.name).toEqual(v.flat_gold);
+    }
+  });
+
+  it('LaTeX (the alignment string always empty, macros dropped with their groups)', () => {
+    for (const { c, v } of check('latex', (p, g) => scoreLatex(p, g))) {
+      const s = scoreLatex(c.pred, c.gold);
+      expect(s.artifacts.gold, c.name).toEqual(v.artifacts_gold);
+      expect(s.artifacts.pred, c.name).toEqual(v.artifacts_pred);
+    }
+  });
+});
+
+describe('fixed mode corrects each quirk and nothing else', () => {
+  const table = readGolden<Case[]>('struc-bench/table_cases.json');
+  it('a missing Player section no longer cuts the Team table short', () => {
+    const t5 = table.find((c) => c.name === 'T5_no_player_section')!;
+    expect(scoreTable(t5.pred, t5.gold).artifacts.pred.team.data_rows[1]).toEqual(['Magic', '19', '41']);
+    expect(scoreTable(t5.pred, t5.gold, { mode: 'fixed' }).artifacts.pred.team.data_rows[1]).toEqual(['Magic', '19', '41', '88']);
+    const t1 = table.find((c) => c.name === 'T1_identical')!;
+    expect(scoreTable(t1.pred, t1.gold, { mode: 'fixed' })).toMatchObject({ content: 2, structure: 4 });
+  });
+
+  it('the HTML flattener writes each tag once', () => {
+    const flat = scoreHtml('<table><tr><td>a</td></tr></table>', '<table><tr><td>a</td></tr></table>', { mode: 'fixed' }).flat.gold;
+    expect(flat).toEqual(['<table>', '<tr>', '<td>', '</td>', '</tr>', '</table>']);
+    expect(scoreHtml('<table><tr><td>a</td></tr></table>', '<table><tr><td>a</td></tr></table>').flat.gold.length).toBeGreaterThan(6);
+  });
+
+  it('the LaTeX alignment comes from the column spec', () => {
+    const latex = readGolden<Case[]>('struc-bench/latex_cases.json');
+    const l2 = latex.find((c) => c.name === 'L2_alignment_differs')!;
+    const fixed = scoreLatex(l2.pred, l2.gold, { mode: 'fixed' });
+    expect(fixed.artifacts.gold.tabular_alignment_string).toBe('|l|c|r|');
+    expect(fixed.artifacts.pred.tabular_alignment_string).toBe('lll');
+    expect(fixed.sub.alignment_levenshtein_score).toBeCloseTo(1 - 6 / 14, 12);
+    expect(scoreLatex(l2.pred, l2.gold).sub.alignment_levenshtein_score).toBe(0);
+    expect(scoreLatex('\\begin{tabular}{p{2cm}l}a & b\\end{tabular}', '', { mode: 'fixed' }).artifacts.pred.tabular_alignment_string).toBe('pl');
+  });
+});
+
+describe('scoreCorpus', () => {
+  it('averages per-pair scores and sub-scores, and refuses unpaired files', () => {
+    const cases = readGolden<Case[]>('struc-bench/html_cases.json');
+    const vectors = readGolden<Vector[]>('struc-bench/html_vectors.json');
+    const c = scoreCorpus('html', cases.map((x) => x.pred), cases.map((x) => x.gold));
+    close(c.content, vectors.reduce((a, v) => a + v.content_H, 0) / vectors.length, 'corpus content');
+    close(c.sub.num_cells_match, vectors.reduce((a, v) => a + v.sub_scores.num_cells_match, 0) / vectors.length, 'corpus sub');
+    expect(() => scoreCorpus('html', ['a'], [])).toThrow(/pair line by line/);
+  });
+});

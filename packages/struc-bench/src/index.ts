@@ -1,0 +1,9 @@
+// @repro/struc-bench: Struc-Bench's H-Score (table, HTML, LaTeX), P-Score judge, FormatCoT prompts.
+export { SequenceMatcher, levenshtein, levenshteinSimilarity, difflibSimilarity, type Seq } from './sequence-matcher.js';
+export { scoreTable, tableArtifacts, teamAndPlayerReference, teamAndPlayerFixed, type TableArtifacts, type TableScore } from './table.js';
+export { scoreHtml, parseHtml, flattenReference, flattenFixed, htmlMode, textOf, RECOGNIZED_HTML_TAGS, type HtmlNode, type HtmlScore, type HtmlMode } from './html.js';
+export { scoreLatex, latexArtifacts, type LatexArtifacts, type LatexScore } from './latex.js';
+export { parseLatex, type LatexNode } from './latex-nodes.js';
+export { scoreCorpus, SCORERS, type CorpusScore } from './corpus.js';
+export { pySlice } from './pyslice.js';
+export { FORMATS, SCORE_MODES, type Format, type ScoreMode, type HScore } from './types.js';

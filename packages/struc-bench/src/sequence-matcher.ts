@@ -1,0 +1,110 @@
+/**
+ * Python's `difflib.SequenceMatcher(None, a, b)`, ported for `ratio()`: the longest-matching-block
+ * recursion and the **autojunk** heuristic, which the reference's difflib scores depend on. When b
+ * has 200 or more elements, every element occurring more than `floor(len(b) / 100) + 1` times is
+ * "popular": it is dropped from the index of b, so no match can start on it, although a match may
+ * still extend over it (popular is not junk). That makes difflib scores of long tables with many
+ * repeated cells ("0", "1") far lower than the share of cells that agree.
+ */
+
+export type Seq = readonly string[] | string;
+
+export class SequenceMatcher {
+  private readonly a: readonly string[];
+  private readonly b: readonly string[];
+  private readonly b2j = new Map<string, number[]>();
+  /** Elements dropped from b2j by autojunk. */
+  readonly popular = new Set<string>();
+
+  constructor(a: Seq, b: Seq, readonly autojunk = true) {
+    this.a = typeof a === 'string' ? [...a] : a;
+    this.b = typeof b === 'string' ? [...b] : b;
+    this.b.forEach((x, j) => {
+      const js = this.b2j.get(x);
+      if (js) js.push(j);
+      else this.b2j.set(x, [j]);
+    });
+    const n = this.b.length;
+    if (autojunk && n >= 200) {
+      const ntest = Math.floor(n / 100) + 1;
+      for (const [x, js] of this.b2j) if (js.length > ntest) this.popular.add(x);
+      for (const x of this.popular) this.b2j.delete(x);
+    }
+  }
+
+  /** The longest a[i:i+k] == b[j:j+k] in the ranges, earliest in a, then in b (difflib's tie rule). */
+  findLongestMatch(alo: number, ahi: number, blo: number, bhi: number): [number, number, number] {
+    const { a, b } = this;
+    let besti = alo;
+    let bestj = blo;
+    let bestsize = 0;
+    let j2len = new Map<number, number>();
+    for (let i = alo; i < ahi; i++) {
+      const next = new Map<number, number>();
+      for (const j of this.b2j.get(a[i]) ?? []) {
+        if (j < blo) continue;
+        if (j >= bhi) break;
+        const k = (j2len.get(j - 1) ?? 0) + 1;
+        next.set(j, k);
+        if (k > bestsize) { besti = i - k + 1; bestj = j - k + 1; bestsize = k; }
+      }
+      j2len = next;
+    }
+    // With no junk function, only popular elements are missing from b2j; a match extends over them.
+    while (besti > alo && bestj > blo && a[besti - 1] === b[bestj - 1]) { besti--; bestj--; bestsize++; }
+    while (besti + bestsize < ahi && bestj + bestsize < bhi && a[besti + bestsize] === b[bestj + bestsize]) bestsize++;
+    return [besti, bestj, bestsize];
+  }
+
+  /** Matching blocks [i, j, size], sorted, without difflib's adjacent-block merge (sizes are what ratio needs). */
+  matchingBlocks(): [number, number, number][] {
+    const out: [number, number, number][] = [];
+    const queue: [number, number, number, number][] = [[0, this.a.length, 0, this.b.length]];
+    while (queue.length) {
+      const [alo, ahi, blo, bhi] = queue.pop()!;
+      const [i, j, k] = this.findLongestMatch(alo, ahi, blo, bhi);
+      if (!k) continue;
+      out.push([i, j, k]);
+      if (alo < i && blo < j) queue.push([alo, i, blo, j]);
+      if (i + k < ahi && j + k < bhi) queue.push([i + k, ahi, j + k, bhi]);
+    }
+    return out.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  }
+
+  /** 2 * matches / (len(a) + len(b)); 1 when both are empty. */
+  ratio(): number {
+    const total = this.a.length + this.b.length;
+    if (!total) return 1;
+    const matches = this.matchingBlocks().reduce((s, [, , k]) => s + k, 0);
+    return (2 * matches) / total;
+  }
+}
+
+/** Edit distance (insert, delete, substitute, each 1) between two sequences of strings or characters. */
+export function levenshtein(a: Seq, b: Seq): number {
+  const x = typeof a === 'string' ? [...a] : a;
+  const y = typeof b === 'string' ? [...b] : b;
+  if (!x.length) return y.length;
+  if (!y.length) return x.length;
+  let prev = new Int32Array(y.length + 1).map((_, j) => j);
+  let cur = new Int32Array(y.length + 1);
+  for (let i = 1; i <= x.length; i++) {
+    cur[0] = i;
+    for (let j = 1; j <= y.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
+    }
+    [prev, cur] = [cur, prev];
+  }
+  return prev[y.length];
+}
+
+/** The reference's `levenshtein_similarity`: 1 - Lev / (2 len(gold)); 0 when gold is empty; unbounded below. */
+export function levenshteinSimilarity(pred: Seq, gold: Seq): number {
+  if (!gold.length) return 0;
+  return 1 - levenshtein(pred, gold) / (2 * gold.length);
+}
+
+/** The reference's `difflib_similarity`: SequenceMatcher(None, pred, gold).ratio(), autojunk on. */
+export function difflibSimilarity(pred: Seq, gold: Seq): number {
+  return new SequenceMatcher(pred, gold).ratio();
+}
