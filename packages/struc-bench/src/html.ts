@@ -4,7 +4,7 @@
  * Parsing uses htmlparser2 (lower-cased tags, entities decoded, implied end tags for `td`, `tr`,
  * `li`, `p`, no `tbody` inserted, as lxml does), plus the one lxml habit it lacks: a document that
  * starts with bare text gets that text, and the inline content after it, wrapped in a `<p>` until
- * the first block element.
+ * the first block element; and a tag cut off at the end is completed or dropped as lxml does.
  *
  * The mode comes from the gold: a `table` (cells `th`/`td`), else `ul`, `ol` or `li` (cells
  * `li`), else any recognized tag with text. The structure string flattens the recognized tags.
@@ -36,9 +36,23 @@ function convert(n: DomLike): HtmlNode | null {
 // Elements that end lxml's implied paragraph around leading text.
 const BLOCKS = new Set(['table', 'ul', 'ol', 'li', 'div', 'p', 'pre', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'dl', 'blockquote', 'form', 'hr', 'section', 'article', 'header', 'footer', 'nav', 'address', 'fieldset', 'figure', 'main', 'tr', 'td', 'th']);
 
+/**
+ * A tag cut off at the end of the text (a truncated output), as lxml reads it: an open tag
+ * `<td cl` is completed (closing an open quote), an end tag `</t` or a lone `<` is dropped.
+ */
+export function closeTruncatedTag(html: string): string {
+  const open = /<[A-Za-z][^<>]*$/.exec(html);
+  if (open) {
+    const quotes = open[0].match(/["']/g) ?? [];
+    const unclosed = quotes.length % 2 ? quotes[quotes.length - 1] : '';
+    return `${html}${unclosed}>`;
+  }
+  return html.replace(/<\/[^<>]*$|<$/, '');
+}
+
 /** The document's top-level nodes, with lxml's implied `<p>` around leading text. */
 export function parseHtml(html: string): HtmlNode[] {
-  const doc = parseDocument(html, { lowerCaseTags: true, lowerCaseAttributeNames: true, decodeEntities: true }) as unknown as DomLike;
+  const doc = parseDocument(closeTruncatedTag(html), { lowerCaseTags: true, lowerCaseAttributeNames: true, decodeEntities: true }) as unknown as DomLike;
   const top = (doc.children ?? []).map(convert).filter((c): c is HtmlNode => c !== null);
   const first = top.findIndex((n) => n.type === 'el' || n.data.trim() !== '');
   if (first < 0 || top[first].type !== 'text') return top;

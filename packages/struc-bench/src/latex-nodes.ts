@@ -107,15 +107,21 @@ export function parseLatex(src: string): LatexNode[] {
       }
       if (c === '\\') {
         flush();
-        const at = i;
         const name = readMacroName();
         if (name === 'begin' || name === 'end') {
           skipSpace();
           let env = '';
-          if (src[i] === '{') {
+          if (src[i] !== '{') { chars += `\\${name}`; continue; }
+          {
             const close = src.indexOf('}', i);
-            env = src.slice(i + 1, close < 0 ? src.length : close);
-            i = close < 0 ? src.length : close + 1;
+            if (close < 0) {
+              // a name cut off or missing (`\end{ta`, `\end` at the end of a truncated output):
+              // pylatexenc keeps the command as text and reads the rest as an unclosed group
+              chars += `\\${name}`;
+              continue;
+            }
+            env = src.slice(i + 1, close);
+            i = close + 1;
           }
           if (name === 'end') {
             if (env === envName) return (flush(), nodes);
@@ -135,7 +141,7 @@ export function parseLatex(src: string): LatexNode[] {
           nodes.push({ kind: 'math', nodes: sub });
           continue;
         }
-        if (name === '' && at === src.length - 1) { chars += '\\'; continue; }
+        // a lone backslash at the very end is a macro with no name: it adds nothing
         nodes.push({ kind: 'macro', name, args: parseArgs(MACRO_ARGS[name] ?? '') });
         continue;
       }

@@ -82,16 +82,27 @@ export class SequenceMatcher {
 
 /** Edit distance (insert, delete, substitute, each 1) between two sequences of strings or characters. */
 export function levenshtein(a: Seq, b: Seq): number {
-  const x = typeof a === 'string' ? [...a] : a;
-  const y = typeof b === 'string' ? [...b] : b;
+  // Tokens become small integers first, so the O(n m) loop compares numbers, not strings.
+  const ids = new Map<string, number>();
+  const intern = (s: Seq) => Int32Array.from(typeof s === 'string' ? [...s] : s, (t) => {
+    let id = ids.get(t);
+    if (id === undefined) { id = ids.size; ids.set(t, id); }
+    return id;
+  });
+  const x = intern(a);
+  const y = intern(b);
   if (!x.length) return y.length;
   if (!y.length) return x.length;
   let prev = new Int32Array(y.length + 1).map((_, j) => j);
   let cur = new Int32Array(y.length + 1);
   for (let i = 1; i <= x.length; i++) {
     cur[0] = i;
+    const xi = x[i - 1];
     for (let j = 1; j <= y.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
+      const sub = prev[j - 1] + (xi === y[j - 1] ? 0 : 1);
+      const del = prev[j] + 1;
+      const ins = cur[j - 1] + 1;
+      cur[j] = sub < del ? (sub < ins ? sub : ins) : del < ins ? del : ins;
     }
     [prev, cur] = [cur, prev];
   }
