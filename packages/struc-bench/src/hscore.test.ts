@@ -144,3 +144,21 @@ describe('truncated outputs are read as the reference libraries read them', () =
     expect(latexArtifacts('\\begin{tabular}{ll} a & b \\').data_table).toEqual([['a', 'b']]);
   });
 });
+
+describe('bit-parallel Levenshtein', () => {
+  it('equals the dynamic programme on random sequences of every length class', async () => {
+    const { levenshtein, levenshteinDp } = await import('./sequence-matcher.js');
+    const { Rng } = await import('@repro/core');
+    const rng = new Rng(11, 'lev');
+    for (let t = 0; t < 300; t++) {
+      const n = rng.int(t < 200 ? 70 : 300);
+      const m = rng.int(t < 200 ? 70 : 300);
+      const k = 1 + rng.int(t % 3 === 0 ? 2 : 12);
+      const a = Array.from({ length: n }, () => String(rng.int(k)));
+      const b = Array.from({ length: m }, () => String(rng.int(k)));
+      expect(levenshtein(a, b), `${n}x${m} over ${k} tokens`).toBe(levenshteinDp(a, b));
+    }
+    expect(levenshtein('kitten', 'sitting')).toBe(3);
+    expect(levenshtein('', 'abc')).toBe(3);
+  });
+});

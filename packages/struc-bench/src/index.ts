@@ -13,3 +13,6 @@ export { renderText, renderHtml, renderLatex, RENDERERS, type SimpleTable, type 
 export { corrupt, CORRUPTIONS, TEXT_LEVEL, type Corruption } from './corrupt.js';
 export { runSensitivity, sampleDocs, sampleTable, sensitivityMetric, SENSITIVITY_DEFAULTS, type SensitivityConfig, type SensitivityResult, type SensitivityCell } from './sensitivity.js';
 export { sensitivitySvg } from './plot.js';
+
+/** The scoring-throughput microbenchmark's entry script (run by suite strucbench-throughput). */
+export const SCORING_BENCH_SCRIPT = new URL('./bench/scoring.bench.js', import.meta.url);

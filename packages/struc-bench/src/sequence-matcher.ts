@@ -80,17 +80,21 @@ export class SequenceMatcher {
   }
 }
 
-/** Edit distance (insert, delete, substitute, each 1) between two sequences of strings or characters. */
-export function levenshtein(a: Seq, b: Seq): number {
-  // Tokens become small integers first, so the O(n m) loop compares numbers, not strings.
+function intern(a: Seq, b: Seq): [Int32Array, Int32Array, number] {
   const ids = new Map<string, number>();
-  const intern = (s: Seq) => Int32Array.from(typeof s === 'string' ? [...s] : s, (t) => {
+  const f = (s: Seq) => Int32Array.from(typeof s === 'string' ? [...s] : s, (t) => {
     let id = ids.get(t);
     if (id === undefined) { id = ids.size; ids.set(t, id); }
     return id;
   });
-  const x = intern(a);
-  const y = intern(b);
+  const x = f(a);
+  const y = f(b);
+  return [x, y, ids.size];
+}
+
+/** The textbook dynamic programme, O(n m); kept as the check on the bit-parallel version. */
+export function levenshteinDp(a: Seq, b: Seq): number {
+  const [x, y] = intern(a, b);
   if (!x.length) return y.length;
   if (!y.length) return x.length;
   let prev = new Int32Array(y.length + 1).map((_, j) => j);
@@ -107,6 +111,52 @@ export function levenshtein(a: Seq, b: Seq): number {
     [prev, cur] = [cur, prev];
   }
   return prev[y.length];
+}
+
+/**
+ * Edit distance (insert, delete, substitute, each 1) between two sequences of strings or
+ * characters, by Myers' bit-vector algorithm in Hyyrö's multi-word form: O(n m / 32). The
+ * reference flattens a 200-row HTML table into about 16,000 tags, where the plain dynamic programme
+ * (256 million cells) takes seconds.
+ */
+export function levenshtein(a: Seq, b: Seq): number {
+  const [x, y, sigma] = intern(a, b);
+  const m = x.length;
+  if (!m) return y.length;
+  if (!y.length) return m;
+  const blocks = Math.ceil(m / 32);
+  // Peq[t * blocks + k]: bit i of block k set where x[32k + i] is token t.
+  const peq = new Uint32Array(sigma * blocks);
+  for (let i = 0; i < m; i++) peq[x[i] * blocks + (i >>> 5)] |= (1 << (i & 31)) >>> 0;
+  const P = new Uint32Array(blocks).fill(0xffffffff);
+  const M = new Uint32Array(blocks);
+  const lastHigh = (1 << ((m - 1) & 31)) >>> 0;
+  let score = m;
+  for (let j = 0; j < y.length; j++) {
+    const base = y[j] * blocks;
+    let hin = 1; // row 0 of the DP table grows by one per column
+    for (let k = 0; k < blocks; k++) {
+      let eq = peq[base + k];
+      const pv = P[k];
+      const mv = M[k];
+      const xv = (eq | mv) >>> 0;
+      if (hin < 0) eq = (eq | 1) >>> 0;
+      const xh = ((((eq & pv) >>> 0) + pv) ^ pv | eq) >>> 0;
+      let ph = (mv | ~(xh | pv)) >>> 0;
+      let mh = (pv & xh) >>> 0;
+      const high = k === blocks - 1 ? lastHigh : 0x80000000;
+      const hout = ph & high ? 1 : mh & high ? -1 : 0;
+      ph = (ph << 1) >>> 0;
+      mh = (mh << 1) >>> 0;
+      if (hin < 0) mh = (mh | 1) >>> 0;
+      else if (hin > 0) ph = (ph | 1) >>> 0;
+      P[k] = (mh | ~(xv | ph)) >>> 0;
+      M[k] = (ph & xv) >>> 0;
+      hin = hout;
+    }
+    score += hin;
+  }
+  return score;
 }
 
 /** The reference's `levenshtein_similarity`: 1 - Lev / (2 len(gold)); 0 when gold is empty; unbounded below. */
