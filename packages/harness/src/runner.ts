@@ -30,6 +30,9 @@ type DatasetInfo = ResultRecord['dataset'];
 
 async function resolveDataset(id: string): Promise<{ info: DatasetInfo } | { missing: string }> {
   if (id === 'synthetic') return { info: { id, sha256: null, generator: 'generated from the seed by the arm' } };
+  // Data the user supplies and no manifest can pin (a paper's release behind a file host): the arm
+  // says where it looks, and reports itself unavailable when the files are absent.
+  if (id === 'external') return { info: { id, sha256: null, generator: 'files the user supplies; see the arm' } };
   const m = getManifest(id);
   const st = await datasetStatus(m);
   if (!st.ok) return { missing: st.problems[0] };
