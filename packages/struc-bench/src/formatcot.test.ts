@@ -18,7 +18,7 @@ describe('renderers', () => {
     expect(scoreHtml(RENDERERS.html(doc), RENDERERS.html(doc))).toMatchObject({ content: 2, structure: 3 });
     const l = scoreLatex(RENDERERS.latex(doc), RENDERERS.latex(doc), { mode: 'fixed' });
     expect(l).toMatchObject({ content: 3, structure: 4 });
-    // `\`\\&`` is a macro to pylatexenc, and the reference's caption text keeps no macros
+    // `\&` is a macro to pylatexenc, and the reference's caption text keeps no macros
     expect(l.artifacts.gold.caption).toBe('Teams  wins');
     expect(l.artifacts.gold.data_table[1]).toEqual(['Hawks', '46', '12']);
   });
