@@ -17,7 +17,8 @@ export interface Optimizer {
 }
 
 export interface SgdOptions { momentum?: number; dampening?: number; nesterov?: boolean; weightDecay?: number; decay?: (v: tf.Variable) => boolean }
-export interface AdamWOptions { beta1?: number; beta2?: number; eps?: number; weightDecay?: number; decay?: (v: tf.Variable) => boolean }
+/** `weightDecay` may be a function, read at every step (a weight-decay schedule). */
+export interface AdamWOptions { beta1?: number; beta2?: number; eps?: number; weightDecay?: number | (() => number); decay?: (v: tf.Variable) => boolean }
 
 class State {
   private slots = new Map<tf.Variable, tf.Variable[]>();
@@ -68,10 +69,11 @@ export function adamw(opts: AdamWOptions = {}): Optimizer {
     step(vars, grads, lr) {
       const t = steps + 1;
       const c1 = 1 - beta1 ** t, c2 = 1 - beta2 ** t;
+      const wd = typeof weightDecay === 'function' ? weightDecay() : weightDecay;
       vars.forEach((v, i) => {
         const g = grads[i];
         const [m, s] = state.get(v, 2);
-        const p = weightDecay && decay(v) ? tf.mul(v, 1 - lr * weightDecay) : v;
+        const p = wd && decay(v) ? tf.mul(v, 1 - lr * wd) : v;
         m.assign(tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1)));
         s.assign(tf.add(tf.mul(s, beta2), tf.mul(tf.square(g), 1 - beta2)));
         const denom = tf.add(tf.div(tf.sqrt(s), Math.sqrt(c2)), eps);

@@ -1,0 +1,165 @@
+import { describe, expect, it, beforeAll } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend, Rng } from '@repro/core';
+import { readGolden } from '@repro/core/testing';
+import { encoderPositionalEncoding, predictorPositionalEncoding } from './pe.js';
+import { maskBounds, pyRound, sampleMasks, sampleSize } from './masks.js';
+import { emaMomentum, emaUpdate, warmupCosine } from './schedules.js';
+import { gatherTokens } from './layers.js';
+import { createEncoder, createPredictor, encode, encoderParams, jepaLoss, numTokens, predict, predictorParams, tokenize, type TjepaShape } from './model.js';
+import { pretrain } from './pretrain.js';
+
+const g = readGolden<Record<string, unknown>>('tjepa/golden.json');
+const close = (a: ArrayLike<number>, b: number[], tol = 1e-5) => {
+  expect(a.length).toBe(b.length);
+  b.forEach((x, i) => expect(Math.abs(a[i] - x), `[${i}] ${a[i]} vs ${x}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(x))));
+};
+
+beforeAll(async () => { await initBackend(); });
+
+describe('positional encodings', () => {
+  it('encoder: base 100, sin and cos interleaved; predictor: base 10000, [sin | cos] halves', () => {
+    close(encoderPositionalEncoding(3, 4), (g.encoder_pe_n3_d4 as number[][]).flat());
+    close(predictorPositionalEncoding(3, 4), (g.predictor_pe_n3_d4 as number[][]).flat());
+  });
+});
+
+describe('masks', () => {
+  const launch = { minContext: 0.13628349247854785, maxContext: 0.36819012681604135, minTarget: 0.1556321308543076, maxTarget: 0.6222278244105446 };
+
+  it('bounds round D * share half to even, as Python does', () => {
+    for (const [k, v] of Object.entries(g.python_round_half_even_examples as Record<string, number>)) expect(pyRound(Number(k))).toBe(v);
+    expect(maskBounds(54, launch)).toEqual(g.bounds_jannis_D54);
+    expect(maskBounds(14, launch)).toEqual(g.bounds_adult_D14_launchshares);
+    expect(maskBounds(8, launch)).toEqual(g.bounds_california_D8_launchshares);
+    expect(maskBounds(14, { minContext: 0.2, maxContext: 0.4, minTarget: 0.2, maxTarget: 0.4 })).toEqual(g['bounds_defaults_D14_0.2_0.4']);
+    expect(() => maskBounds(3, { minContext: 0.1, maxContext: 0.2, minTarget: 0.2, maxTarget: 0.4 })).toThrow(/too close|min context/);
+  });
+
+  it('sizes are min + round((max - min) u)', () => {
+    const b = g.bounds_jannis_D54 as { min_ctx: number; max_ctx: number };
+    for (const [k, v] of Object.entries(g.sample_size_examples as Record<string, number>)) expect(sampleSize(b.min_ctx, b.max_ctx, Number(k.slice(2)))).toBe(v);
+  });
+
+  it('sizes fixed per batch, context and targets disjoint, indices unique and in range, frequencies about uniform', () => {
+    const D = 14;
+    const bounds = maskBounds(D, launch);
+    const rng = new Rng(3, 'masks');
+    const freq = new Array(D + 1).fill(0);
+    for (let r = 0; r < 200; r++) {
+      const m = sampleMasks(32, D, 1, bounds, rng);
+      expect(m.nCtx + m.nTrgt).toBeLessThanOrEqual(D);
+      expect(m.nCtx).toBeGreaterThanOrEqual(bounds.min_ctx);
+      expect(m.nTrgt).toBeLessThanOrEqual(bounds.max_trgt);
+      expect(m.targets).toHaveLength(4);
+      for (let b = 0; b < 32; b++) {
+        const ctx = Array.from(m.context.slice(b * m.nCtx, (b + 1) * m.nCtx));
+        expect(new Set(ctx).size).toBe(m.nCtx);
+        for (const t of m.targets) {
+          const tg = Array.from(t.slice(b * m.nTrgt, (b + 1) * m.nTrgt));
+          expect(new Set(tg).size).toBe(m.nTrgt);
+          for (const x of tg) { expect(ctx).not.toContain(x); freq[x]++; }
+        }
+        for (const x of ctx) { expect(x).toBeGreaterThanOrEqual(0); expect(x).toBeLessThan(D); freq[x]++; }
+      }
+    }
+    // reference indexing: indices live in [0, D): token D (the last feature) is never chosen
+    expect(freq[D]).toBe(0);
+    const mean = freq.slice(0, D).reduce((a, b) => a + b, 0) / D;
+    for (const f of freq.slice(0, D)) expect(Math.abs(f - mean) / mean).toBeLessThan(0.1);
+    // fixed indexing shifts past the regularization tokens
+    const fixed = sampleMasks(8, D, 2, bounds, new Rng(1), { indexing: 'fixed' });
+    expect(Math.min(...fixed.context, ...fixed.targets.flatMap((t) => [...t]))).toBeGreaterThanOrEqual(2);
+    expect(Math.max(...fixed.context, ...fixed.targets.flatMap((t) => [...t]))).toBeLessThan(D + 2);
+  });
+});
+
+describe('schedules', () => {
+  it('EMA momentum and update', () => {
+    close([0, 1, 10, 19, 20].map((i) => emaMomentum(i, 10, 2)), g.momentum_ipe10_ep2 as number[], 1e-9);
+    const target = [1, -2, 0.5];
+    emaUpdate(target, [0, 2, 1.5], 0.996);
+    close(target, g['ema_update_m0.996'] as number[], 1e-9);
+  });
+
+  it('learning rate: linear warm-up, then cosine', () => {
+    const lr = g.lr_ipe10_ep300_warm10 as Record<string, number>;
+    for (const [k, v] of Object.entries(lr)) {
+      expect(Math.abs(warmupCosine(Number(k), { warmupSteps: 100, totalSteps: 3000, refLr: 0.0003658682841082736 }) - v)).toBeLessThan(1e-12);
+    }
+  });
+});
+
+describe('gather and loss', () => {
+  it('gathers tokens per row and takes the mean squared error', () => {
+    const h = tf.range(0, 16).reshape([2, 4, 2]) as tf.Tensor3D;
+    const got = gatherTokens(h, Int32Array.from([1, 3, 0, 2]), 2);
+    close(got.dataSync(), (g.gather_h_idx as number[][][]).flat(2));
+    expect(jepaLoss(tf.tensor([1, 2, 3, 4]), tf.tensor([0, 2, 1, 4])).dataSync()[0]).toBeCloseTo((1 + 0 + 4 + 0) / 4, 6);
+  });
+});
+
+const shape: TjepaShape = { nReg: 1, numNumeric: 2, cardinalities: [3, 2], width: 8, layers: 1, heads: 2, ffn: 16, predWidth: 4, predLayers: 1, predHeads: 2, predFfn: 8, dropout: 0 };
+
+describe('model', () => {
+  it('tokenizes [reg, numeric, categorical]: x W + b, Emb[c] + b, the reg token without bias', () => {
+    const e = createEncoder(shape, new Rng(1), 't');
+    const xNum = tf.tensor2d([[0.5, 2]]);
+    const xCat = tf.tensor2d([[2, 1]]);
+    const tok = tokenize(e.tok, shape, xNum, xCat).arraySync()[0];
+    const W = e.tok.wNum.arraySync() as number[][];
+    const b = e.tok.bias.arraySync() as number[][];
+    const emb0 = e.tok.emb[0].arraySync() as number[][];
+    close(tok[0], W[0]);
+    close(tok[1], W[1].map((w, k) => 0.5 * w + b[0][k]));
+    close(tok[2], W[2].map((w, k) => 2 * w + b[1][k]));
+    close(tok[3], emb0[2].map((v, k) => v + b[2][k]));
+    expect(tok).toHaveLength(numTokens(shape));
+  });
+
+  it('context encoder, target encoder and predictor have the right shapes, and gradients reach every trained weight', () => {
+    const rng = new Rng(2);
+    const enc = createEncoder(shape, rng, 'c');
+    const pred = createPredictor(shape, rng);
+    const xNum = tf.randomUniform([3, 2]) as tf.Tensor2D;
+    const xCat = tf.tensor2d([[0, 1], [2, 0], [1, 1]]);
+    const ctxIdx = Int32Array.from([0, 4, 2, 3, 1, 4]);
+    const trgIdx = Int32Array.from([3, 4, 2, 0, 1, 4]);
+    expect(encode(enc, xNum, xCat, null, false).shape).toEqual([3, 5, 8]);
+    const vars = [...encoderParams(enc), ...predictorParams(pred)];
+    const { value, grads } = tf.variableGrads(() => {
+      const ctx = encode(enc, xNum, xCat, { idx: ctxIdx, n: 2 }, true);
+      expect(ctx.shape).toEqual([3, 2, 8]);
+      const p = predict(pred, shape, ctx, ctxIdx, trgIdx, 2, true);
+      expect(p.shape).toEqual([3, 2, 8]);
+      return jepaLoss(p, tf.zerosLike(p));
+    }, vars);
+    expect(Number.isFinite(value.dataSync()[0])).toBe(true);
+    const dead = vars.filter((v) => tf.max(tf.abs(grads[v.name])).dataSync()[0] === 0).map((v) => v.name);
+    expect(dead).toEqual([]);
+  });
+
+  it('pretraining lowers the loss, keeps memory flat, and the target encoder follows the context encoder by EMA', async () => {
+    const N = 256;
+    const rng = new Rng(4);
+    const numeric = tf.tensor2d(Float32Array.from({ length: N * 2 }, () => rng.float()), [N, 2]);
+    const categorical = tf.tensor2d(Float32Array.from({ length: N * 2 }, (_, i) => (i % 2 ? rng.int(2) : rng.int(3))), [N, 2]);
+    const cfg = {
+      epochs: 3, batchSize: 64, lr: 3e-3, warmupEpochs: 1, weightDecay: 0.01, finalWeightDecay: 0.01, emaStart: 0.996, numTargets: 4,
+      shares: { minContext: 0.25, maxContext: 0.5, minTarget: 0.25, maxTarget: 0.5 }, maskIndexing: 'fixed' as const, firstStep: 'reference' as const, gradClip: 1,
+    };
+    const before = tf.memory().numTensors;
+    const res = await pretrain({ rows: N, numeric, categorical }, shape, cfg, 1);
+    expect(res.steps).toBe(12);
+    expect(res.history[2].loss).toBeLessThan(res.history[0].loss);
+    const fresh = createEncoder(shape, new Rng(1, 'tjepa').stream('encoder'), 'again');
+    // the target encoder moved away from its initial copy of the context encoder, but only a little (EMA)
+    const delta = tf.tidy(() => tf.max(tf.abs(tf.sub(res.target.tok.wNum, fresh.tok.wNum))).dataSync()[0]);
+    expect(delta).toBeGreaterThan(0);
+    expect(delta).toBeLessThan(0.05);
+    for (const v of [...encoderParams(res.target), ...encoderParams(fresh)]) v.dispose();
+    res.target.pe.dispose();
+    fresh.pe.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  }, 60_000);
+});
