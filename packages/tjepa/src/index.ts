@@ -7,4 +7,4 @@ export { createEncoder, createPredictor, encode, predict, tokenize, jepaLoss, en
 export { pretrain, collapseStats, type PretrainConfig, type EpochStats, type Pretrained } from './pretrain.js';
 export { loadTask, pretrainRows, type TabularTask, type TabularData } from './data.js';
 export { embed, trainDownstream, rawFeatures, encoderFeatures, type Adapter, type DownstreamConfig, type DownstreamResult } from './downstream.js';
-export { runTabularSsl, TABULAR_ARMS, type TabularArm, type TabularConfig } from './tabular-ssl.js';
+export { runTabularSsl, tabularConfig, TABULAR_ARMS, type TabularArm, type TabularConfig } from './tabular-ssl.js';

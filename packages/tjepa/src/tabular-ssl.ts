@@ -55,3 +55,31 @@ export async function runTabularSsl(arm: TabularArm, dataset: string, seed: numb
     disposeTask(task);
   }
 }
+
+/** The flat settings a suite spec gives (protocol, profile and arm), as a TabularConfig for one dataset. */
+export function tabularConfig(c: Record<string, unknown>, dataset: string): TabularConfig {
+  const num = (k: string, d?: number): number => {
+    const raw = c[k] ?? d;
+    const v = raw && typeof raw === 'object' ? (raw as Record<string, unknown>)[dataset] : raw;
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`tabular-ssl: config ${k} must be a number${raw && typeof raw === 'object' ? ` (for ${dataset})` : ''}, got ${JSON.stringify(v)}`);
+    return v;
+  };
+  const shares = (c.maskShares ?? {}) as Record<string, number>;
+  return {
+    model: {
+      nReg: num('nReg', 1), width: num('width'), layers: num('layers'), heads: num('heads'), ffn: num('ffn'),
+      predWidth: num('predWidth'), predLayers: num('predLayers'), predHeads: num('predHeads'), predFfn: num('predFfn'), dropout: num('dropout', 0),
+    },
+    pretrain: {
+      epochs: num('pretrainEpochs'), batchSize: num('batchSize'), lr: num('lr'), warmupEpochs: num('warmupEpochs'), weightDecay: num('weightDecay', 0),
+      finalWeightDecay: num('finalWeightDecay', 0), emaStart: num('emaStart', 0.996), numTargets: num('numTargets', 4),
+      shares: { minContext: shares.minContext, maxContext: shares.maxContext, minTarget: shares.minTarget, maxTarget: shares.maxTarget },
+      maskIndexing: (c.maskIndexing as 'reference' | 'fixed') ?? 'reference', firstStep: (c.firstStep as 'reference' | 'scheduled') ?? 'reference', gradClip: num('gradClip', 1),
+    },
+    downstream: {
+      hidden: (c.hidden as number[]) ?? [256, 256], adapterDim: num('adapterDim'), epochs: num('downstreamEpochs'), patience: num('patience'),
+      batchSize: num('downstreamBatchSize'), lr: num('downstreamLr'), weightDecay: num('downstreamWeightDecay', 0),
+    },
+    adapter: (c.adapter as 'linear-flatten' | 'mean-pool') ?? 'linear-flatten',
+  };
+}

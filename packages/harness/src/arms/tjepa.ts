@@ -1,0 +1,27 @@
+/** The tabular-ssl arms (@repro/tjepa): tabular.mlp-raw, tabular.tjepa-mlp, tabular.random-encoder-mlp. */
+import { runTabularSsl, tabularConfig, TABULAR_ARMS, type TabularArm } from '@repro/tjepa';
+import type { ArmMethod, ArmResult } from './types.js';
+
+const SUMMARY: Record<TabularArm, string> = {
+  'mlp-raw': 'MLP on the raw features (scaled numerics, one-hot categoricals)',
+  'tjepa-mlp': 'T-JEPA pretraining, then the frozen target encoder through an adapter into the same MLP',
+  'random-encoder-mlp': 'the same encoder with random weights, frozen (control: architecture without pretraining)',
+};
+
+function tabularArm(arm: TabularArm): ArmMethod {
+  return {
+    name: `tabular.${arm}`,
+    summary: SUMMARY[arm],
+    async run(ctx): Promise<ArmResult> {
+      const cfg = tabularConfig(ctx.config, ctx.dataset);
+      const r = await runTabularSsl(arm, ctx.dataset, ctx.seed, cfg, ctx.log);
+      return {
+        metrics: r.metrics,
+        config: { ...cfg, ...(arm === 'mlp-raw' ? { adapter: null, pretrain: null } : {}), featureDim: r.featureDim },
+        notes: arm === 'tjepa-mlp' ? [`mask indexing: ${cfg.pretrain.maskIndexing}; first optimizer step: ${cfg.pretrain.firstStep}`] : undefined,
+      };
+    },
+  };
+}
+
+export const tabularArms: ArmMethod[] = TABULAR_ARMS.map(tabularArm);
