@@ -8,3 +8,7 @@ export { pretrain, collapseStats, type PretrainConfig, type EpochStats, type Pre
 export { loadTask, pretrainRows, type TabularTask, type TabularData } from './data.js';
 export { embed, trainDownstream, rawFeatures, encoderFeatures, type Adapter, type DownstreamConfig, type DownstreamResult } from './downstream.js';
 export { runTabularSsl, tabularConfig, TABULAR_ARMS, type TabularArm, type TabularConfig } from './tabular-ssl.js';
+export { Trainer } from './pretrain.js';
+
+/** The pretraining-step microbenchmark's entry script (run by suite tjepa-step). */
+export const STEP_BENCH_SCRIPT = new URL('./bench/step.bench.js', import.meta.url);

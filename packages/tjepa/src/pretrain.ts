@@ -9,10 +9,10 @@
  * schedulers write theirs; `firstStep: 'reference'` keeps that.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { adamw, NonFiniteError, Rng } from '@repro/core';
-import { maskBounds, sampleMasks, type MaskIndexing, type MaskShares } from './masks.js';
+import { adamw, NonFiniteError, Rng, type Optimizer } from '@repro/core';
+import { maskBounds, sampleMasks, type MaskBounds, type MaskIndexing, type MaskShares } from './masks.js';
 import { gatherTokens } from './layers.js';
-import { createEncoder, createPredictor, encode, encoderParams, jepaLoss, predict, predictorParams, type Encoder, type TjepaShape } from './model.js';
+import { createEncoder, createPredictor, encode, encoderParams, jepaLoss, predict, predictorParams, type Encoder, type Predictor, type TjepaShape } from './model.js';
 import { cosineWeightDecay, emaMomentum, warmupCosine } from './schedules.js';
 import type { TabularData } from './data.js';
 
@@ -35,10 +35,6 @@ export interface EpochStats { epoch: number; loss: number; embStd: number; meanP
 
 export interface Pretrained { target: Encoder; history: EpochStats[]; steps: number }
 
-function copyInto(dst: tf.Variable[], src: tf.Variable[]): void {
-  dst.forEach((d, i) => d.assign(src[i]));
-}
-
 /** Collapse monitors on a batch of embeddings [B, T, H], mean-pooled: per-dimension std across the batch, mean pairwise distance. */
 export function collapseStats(z: tf.Tensor3D): { embStd: number; meanPairwiseDistance: number } {
   return tf.tidy(() => {
@@ -52,79 +48,110 @@ export function collapseStats(z: tf.Tensor3D): { embStd: number; meanPairwiseDis
   });
 }
 
+/**
+ * The models, optimizer and schedules of one pretraining run; `step` trains on one batch (masks,
+ * losses, clamped gradients, AdamW, EMA) and returns the loss.
+ */
+export class Trainer {
+  readonly ctxEnc: Encoder;
+  readonly target: Encoder;
+  private readonly pred: Predictor;
+  private readonly ctxVars: tf.Variable[];
+  private readonly trgVars: tf.Variable[];
+  private readonly predVars: tf.Variable[];
+  private readonly isCtx: Set<string>;
+  private readonly opt: Optimizer;
+  private readonly bounds: MaskBounds;
+  private readonly maskRng: Rng;
+  private readonly numFeatures: number;
+  private wd: number;
+  steps = 0;
+
+  constructor(readonly shape: TjepaShape, readonly cfg: PretrainConfig, seed: number, readonly stepsPerEpoch: number) {
+    const rng = new Rng(seed, 'tjepa');
+    this.ctxEnc = createEncoder(shape, rng.stream('encoder'), 'ctx');
+    this.target = createEncoder(shape, rng.stream('encoder'), 'trg');
+    this.pred = createPredictor(shape, rng.stream('predictor'));
+    this.ctxVars = encoderParams(this.ctxEnc);
+    this.trgVars = encoderParams(this.target);
+    this.trgVars.forEach((d, i) => d.assign(this.ctxVars[i]));
+    this.predVars = predictorParams(this.pred);
+    this.isCtx = new Set(this.ctxVars.map((v) => v.name));
+    this.wd = cfg.weightDecay;
+    this.opt = adamw({ weightDecay: () => this.wd, decay: (v) => v.shape.length > 1 });
+    this.numFeatures = shape.numNumeric + shape.cardinalities.length;
+    this.bounds = maskBounds(this.numFeatures, cfg.shares);
+    this.maskRng = rng.stream('masks');
+  }
+
+  /** One step on a batch; the loss (checked finite). */
+  async step(xNum: tf.Tensor2D, xCat: tf.Tensor2D | null, epoch: number): Promise<number> {
+    const { cfg, shape } = this;
+    const total = this.stepsPerEpoch * cfg.epochs;
+    const masks = sampleMasks(xNum.shape[0], this.numFeatures, shape.nReg, this.bounds, this.maskRng, { numTargets: cfg.numTargets, indexing: cfg.maskIndexing });
+    const first = this.steps === 0 && cfg.firstStep === 'reference';
+    const lr = first ? 1e-3 : warmupCosine(this.steps + 1, { warmupSteps: this.stepsPerEpoch * cfg.warmupEpochs, totalSteps: total, refLr: cfg.lr });
+    this.wd = first ? 1e-2 : cosineWeightDecay(this.steps + 1, { totalSteps: total, refWd: cfg.weightDecay, finalWd: cfg.finalWeightDecay });
+    const train = [...this.ctxVars, ...this.predVars];
+    const lossValue = tf.tidy(() => {
+      const full = encode(this.target, xNum, xCat, null, false);
+      const targets = masks.targets.map((t) => gatherTokens(full, t, masks.nTrgt));
+      const { value, grads } = tf.variableGrads(() => {
+        const ctx = encode(this.ctxEnc, xNum, xCat, { idx: masks.context, n: masks.nCtx }, true);
+        const losses = masks.targets.map((t, k) => jepaLoss(predict(this.pred, shape, ctx, masks.context, t, masks.nTrgt, true), targets[k]));
+        return tf.div(tf.addN(losses), losses.length) as tf.Scalar;
+      }, train);
+      this.opt.step(train, train.map((v) => (this.isCtx.has(v.name) ? tf.clipByValue(grads[v.name], -cfg.gradClip, cfg.gradClip) : grads[v.name])), lr);
+      return value;
+    });
+    const l = (await lossValue.data())[0];
+    lossValue.dispose();
+    if (!Number.isFinite(l)) throw new NonFiniteError(this.steps, epoch, 'the T-JEPA loss', l);
+    // the target encoder follows by EMA
+    const m = emaMomentum(this.steps + 1, this.stepsPerEpoch, cfg.epochs, cfg.emaStart);
+    tf.tidy(() => this.trgVars.forEach((t, i) => t.assign(tf.add(tf.mul(t, m), tf.mul(this.ctxVars[i], 1 - m)))));
+    this.steps++;
+    return l;
+  }
+
+  /** Frees everything but the target encoder, which the caller keeps. */
+  dispose(): void {
+    this.opt.dispose();
+    for (const v of [...this.ctxVars, ...this.predVars]) v.dispose();
+    this.ctxEnc.pe.dispose();
+    this.pred.pe.dispose();
+  }
+}
+
 export async function pretrain(data: TabularData, shape: TjepaShape, cfg: PretrainConfig, seed: number,
   opts: { log?: (l: string) => void } = {}): Promise<Pretrained> {
-  const rng = new Rng(seed, 'tjepa');
-  const ctxEnc = createEncoder(shape, rng.stream('encoder'), 'ctx');
-  const target = createEncoder(shape, rng.stream('encoder'), 'trg');
-  const pred = createPredictor(shape, rng.stream('predictor'));
-  const ctxVars = encoderParams(ctxEnc);
-  const trgVars = encoderParams(target);
-  copyInto(trgVars, ctxVars);
-  const predVars = predictorParams(pred);
-  const train = [...ctxVars, ...predVars];
   const N = data.rows;
   const stepsPerEpoch = Math.ceil(N / cfg.batchSize);
-  const total = stepsPerEpoch * cfg.epochs;
-  const warmup = stepsPerEpoch * cfg.warmupEpochs;
-  let step = 0;
-  let wd = cfg.weightDecay;
-  const opt = adamw({ weightDecay: () => wd, decay: (v) => v.shape.length > 1 });
-  const numFeatures = shape.numNumeric + shape.cardinalities.length;
-  const bounds = maskBounds(numFeatures, cfg.shares);
-  const maskRng = rng.stream('masks');
-  const orderRng = rng.stream('order');
+  const trainer = new Trainer(shape, cfg, seed, stepsPerEpoch);
+  const orderRng = new Rng(seed, 'tjepa').stream('order');
   const history: EpochStats[] = [];
-  const isCtx = new Set(ctxVars.map((v) => v.name));
+  const rows = (idx: Int32Array): [tf.Tensor2D, tf.Tensor2D | null] => {
+    const i = tf.tensor1d(idx, 'int32');
+    const out: [tf.Tensor2D, tf.Tensor2D | null] = [tf.gather(data.numeric, i), data.categorical ? tf.gather(data.categorical, i) : null];
+    i.dispose();
+    return out;
+  };
   for (let epoch = 1; epoch <= cfg.epochs; epoch++) {
     const t0 = performance.now();
-    const order = Array.from({ length: N }, (_, i) => i);
-    for (let i = N - 1; i > 0; i--) { const j = orderRng.int(i + 1); [order[i], order[j]] = [order[j], order[i]]; }
+    const order = orderRng.permutation(N);
     let lossSum = 0;
     let monitor = { embStd: 0, meanPairwiseDistance: 0 };
     for (let s = 0; s < stepsPerEpoch; s++) {
-      const idx = Int32Array.from(order.slice(s * cfg.batchSize, (s + 1) * cfg.batchSize));
-      const B = idx.length;
-      const masks = sampleMasks(B, numFeatures, shape.nReg, bounds, maskRng, { numTargets: cfg.numTargets, indexing: cfg.maskIndexing });
-      const first = step === 0 && cfg.firstStep === 'reference';
-      const lr = first ? 1e-3 : warmupCosine(step + 1, { warmupSteps: warmup, totalSteps: total, refLr: cfg.lr });
-      wd = first ? 1e-2 : cosineWeightDecay(step + 1, { totalSteps: total, refWd: cfg.weightDecay, finalWd: cfg.finalWeightDecay });
-      const lossValue = tf.tidy(() => {
-        const xNum = tf.gather(data.numeric, tf.tensor1d(idx, 'int32')) as tf.Tensor2D;
-        const xCat = data.categorical ? tf.gather(data.categorical, tf.tensor1d(idx, 'int32')) as tf.Tensor2D : null;
-        const full = encode(target, xNum, xCat, null, false);
-        const targets = masks.targets.map((t) => gatherTokens(full, t, masks.nTrgt));
-        const { value, grads } = tf.variableGrads(() => {
-          const ctx = encode(ctxEnc, xNum, xCat, { idx: masks.context, n: masks.nCtx }, true);
-          const losses = masks.targets.map((t, k) => jepaLoss(predict(pred, shape, ctx, masks.context, t, masks.nTrgt, true), targets[k]));
-          return tf.div(tf.addN(losses), losses.length) as tf.Scalar;
-        }, train);
-        opt.step(train, train.map((v) => (isCtx.has(v.name) ? tf.clipByValue(grads[v.name], -cfg.gradClip, cfg.gradClip) : grads[v.name])), lr);
-        return value;
-      });
-      const l = (await lossValue.data())[0];
-      lossValue.dispose();
-      if (!Number.isFinite(l)) throw new NonFiniteError(step, epoch, "the T-JEPA loss", l);
-      lossSum += l;
-      // the target encoder follows by EMA
-      const m = emaMomentum(step + 1, stepsPerEpoch, cfg.epochs, cfg.emaStart);
-      tf.tidy(() => trgVars.forEach((t, i) => t.assign(tf.add(tf.mul(t, m), tf.mul(ctxVars[i], 1 - m)))));
-      step++;
-      if (s === 0) {
-        monitor = tf.tidy(() => {
-          const xNum = tf.gather(data.numeric, tf.tensor1d(idx, 'int32')) as tf.Tensor2D;
-          const xCat = data.categorical ? tf.gather(data.categorical, tf.tensor1d(idx, 'int32')) as tf.Tensor2D : null;
-          return collapseStats(encode(target, xNum, xCat, null, false));
-        });
-      }
+      const [xNum, xCat] = rows(order.slice(s * cfg.batchSize, (s + 1) * cfg.batchSize));
+      lossSum += await trainer.step(xNum, xCat, epoch);
+      if (s === 0) monitor = tf.tidy(() => collapseStats(encode(trainer.target, xNum, xCat, null, false)));
+      xNum.dispose();
+      xCat?.dispose();
     }
     const stats = { epoch, loss: lossSum / stepsPerEpoch, ...monitor, seconds: (performance.now() - t0) / 1000 };
     history.push(stats);
     opts.log?.(`pretrain epoch ${epoch}/${cfg.epochs}: loss ${stats.loss.toFixed(5)}, emb std ${stats.embStd.toFixed(4)}, mean pairwise distance ${stats.meanPairwiseDistance.toFixed(4)} (${stats.seconds.toFixed(1)} s)`);
   }
-  opt.dispose();
-  for (const v of [...ctxVars, ...predVars]) v.dispose();
-  ctxEnc.pe.dispose();
-  pred.pe.dispose();
-  return { target, history, steps: step };
+  trainer.dispose();
+  return { target: trainer.target, history, steps: trainer.steps };
 }

@@ -1,5 +1,6 @@
 /** The tabular-ssl arms (@repro/tjepa): tabular.mlp-raw, tabular.tjepa-mlp, tabular.random-encoder-mlp. */
-import { runTabularSsl, tabularConfig, TABULAR_ARMS, type TabularArm } from '@repro/tjepa';
+import { runTabularSsl, STEP_BENCH_SCRIPT, tabularConfig, TABULAR_ARMS, type TabularArm } from '@repro/tjepa';
+import { microbenchArm } from './microbench.js';
 import type { ArmMethod, ArmResult } from './types.js';
 
 const SUMMARY: Record<TabularArm, string> = {
@@ -25,3 +26,15 @@ function tabularArm(arm: TabularArm): ArmMethod {
 }
 
 export const tabularArms: ArmMethod[] = TABULAR_ARMS.map(tabularArm);
+
+const stepBench = microbenchArm('microbench.tjepa-step', 'one T-JEPA pretraining step on an Adult-shaped batch of 512 (quick-profile model)', STEP_BENCH_SCRIPT, []);
+
+/** The microbenchmark, with its latency also as steps per second. */
+export const tjepaStepArm: ArmMethod = {
+  ...stepBench,
+  async run(ctx): Promise<ArmResult> {
+    const r = await stepBench.run(ctx);
+    const ms = r.metrics.pretrain_step_ms;
+    return { ...r, metrics: { ...r.metrics, steps_per_s: ms ? 1000 / ms : null } };
+  },
+};

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { useSharedMirror } from '@repro/core/testing';
+import { tabularConfig } from '@repro/tjepa';
+import { armConfig, listSuites } from '../spec.js';
+import { tabularArms } from './tjepa.js';
+import type { ArmContext } from './types.js';
+
+const mirror = useSharedMirror();
+const suite = listSuites().find((s) => s.id === 'tabular-ssl')!;
+
+function ctx(armId: string, dataset: string, over: Record<string, unknown>): ArmContext {
+  const arm = suite.arms.find((a) => a.id === armId)!;
+  return { suite, arm, dataset, seed: 1, profile: 'quick', config: { ...armConfig(suite, arm, 'quick'), ...over }, log: () => {} };
+}
+
+describe('tabular-ssl settings', () => {
+  it('reads per-dataset values and names a bad field', () => {
+    const c = armConfig(suite, suite.arms[1], 'quick');
+    expect(tabularConfig(c, 'adult').pretrain.epochs).toBe(5);
+    expect(tabularConfig(c, 'california-housing').pretrain.epochs).toBe(12);
+    expect(tabularConfig(armConfig(suite, suite.arms[1], 'full'), 'adult').model.layers).toBe(16);
+    expect(() => tabularConfig({ ...c, width: 'wide' }, 'adult')).toThrow(/config width must be a number/);
+  });
+});
+
+describe.skipIf(!mirror)('tabular-ssl arms on California Housing (one short epoch each)', () => {
+  const short = { pretrainEpochs: 1, downstreamEpochs: 2, patience: 2 };
+  it('mlp-raw, tjepa-mlp and random-encoder-mlp report test RMSE at the best validation epoch', async () => {
+    const byArm: Record<string, Record<string, number | null>> = {};
+    for (const m of tabularArms) {
+      const id = m.name.replace('tabular.', '');
+      const r = await m.run(ctx(id, 'california-housing', short));
+      byArm[id] = r.metrics;
+      expect(r.metrics.rmse).toBeGreaterThan(0.3);
+      // better than predicting the mean (target std units: 1)
+      expect(r.metrics.rmse_std).toBeLessThan(1);
+      expect(r.metrics.best_epoch).toBeGreaterThanOrEqual(1);
+    }
+    expect(byArm['tjepa-mlp'].pretrain_steps).toBe(Math.ceil((13209 + 3302) / 512));
+    expect(Number.isFinite(byArm['tjepa-mlp'].pretrain_loss)).toBe(true);
+    expect(byArm['mlp-raw'].pretrain_seconds).toBeUndefined();
+  }, 180_000);
+});
