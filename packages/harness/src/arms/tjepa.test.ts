@@ -17,7 +17,7 @@ describe('tabular-ssl settings', () => {
   it('reads per-dataset values and names a bad field', () => {
     const c = armConfig(suite, suite.arms[1], 'quick');
     expect(tabularConfig(c, 'adult').pretrain.epochs).toBe(5);
-    expect(tabularConfig(c, 'california-housing').pretrain.epochs).toBe(12);
+    expect(tabularConfig(c, 'california-housing').pretrain.epochs).toBe(10);
     expect(tabularConfig(armConfig(suite, suite.arms[1], 'full'), 'adult').model.layers).toBe(16);
     expect(() => tabularConfig({ ...c, width: 'wide' }, 'adult')).toThrow(/config width must be a number/);
   });
