@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '@repro/core';
 import { useSharedMirror } from '@repro/core/testing';
 import { tabularConfig } from '@repro/tjepa';
 import { armConfig, listSuites } from '../spec.js';
@@ -6,6 +7,9 @@ import { tabularArms } from './tjepa.js';
 import type { ArmContext } from './types.js';
 
 const mirror = useSharedMirror();
+
+// the runner picks the backend before any arm runs; so must the test (else tfjs falls back to cpu)
+beforeAll(async () => { await initBackend(); });
 const suite = listSuites().find((s) => s.id === 'tabular-ssl')!;
 
 function ctx(armId: string, dataset: string, over: Record<string, unknown>): ArmContext {
