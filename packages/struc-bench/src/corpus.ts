@@ -2,6 +2,7 @@
  * A prediction file against a reference file, as the reference's scripts do: the mean content and
  * structure H-Score over pairs (line i of one with line i of the other), and each sub-score's mean.
  */
+import { readFileSync } from 'node:fs';
 import { scoreHtml } from './html.js';
 import { scoreLatex } from './latex.js';
 import { scoreTable } from './table.js';
@@ -22,4 +23,32 @@ export function scoreCorpus(format: Format, preds: string[], golds: string[], op
   const mean = (f: (s: HScore) => number) => perItem.reduce((a, s) => a + f(s), 0) / perItem.length;
   const sub = Object.fromEntries(Object.keys(perItem[0].sub).map((k) => [k, mean((s) => s.sub[k])]));
   return { n: perItem.length, content: mean((s) => s.content), structure: mean((s) => s.structure), sub, perItem };
+}
+
+/** Python's `readlines()`: lines with their line endings kept (the reference scores them so). */
+function readLines(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
+}
+
+/**
+ * A prediction file and a reference file, read as the reference scripts read them: predictions one
+ * per line; references one per line from a `.txt` or `.data` file, or the `output` field of each
+ * item of a `.json` array. Errors name the file.
+ */
+export function readCorpusFiles(predFile: string, refFile: string): { preds: string[]; golds: string[] } {
+  const preds = readLines(predFile);
+  let golds: string[];
+  if (/\.(txt|data)$/.test(refFile)) golds = readLines(refFile);
+  else if (refFile.endsWith('.json')) {
+    let items: unknown;
+    try { items = JSON.parse(readFileSync(refFile, 'utf8')); } catch (e) { throw new Error(`${refFile}: not JSON (${(e as Error).message})`); }
+    if (!Array.isArray(items)) throw new Error(`${refFile}: expected a JSON array of {"output": ...} items`);
+    golds = items.map((it, i) => {
+      const o = (it as { output?: unknown }).output;
+      if (typeof o !== 'string') throw new Error(`${refFile}: item ${i} has no string "output"`);
+      return o;
+    });
+  } else throw new Error(`${refFile}: the reference file must end in .txt, .data or .json, as the reference scripts require`);
+  return { preds, golds };
 }

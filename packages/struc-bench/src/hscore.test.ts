@@ -123,6 +123,23 @@ describe('scoreCorpus', () => {
     close(c.sub.num_cells_match, vectors.reduce((a, v) => a + v.sub_scores.num_cells_match, 0) / vectors.length, 'corpus sub');
     expect(() => scoreCorpus('html', ['a'], [])).toThrow(/pair line by line/);
   });
+
+  it('reads prediction and reference files as the reference scripts do', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const { readCorpusFiles } = await import('./corpus.js');
+    const dir = mkdtempSync(path.join(tmpdir(), 'sb-corpus-'));
+    const f = (n: string, t: string) => { const p = path.join(dir, n); writeFileSync(p, t); return p; };
+    const preds = f('pred.txt', '<ul><li>a</li></ul>\n<ul><li>b</li></ul>');
+    const r = readCorpusFiles(preds, f('ref.json', JSON.stringify([{ output: '<ul><li>a</li></ul>' }, { output: '<ul><li>c</li></ul>' }])));
+    expect(r.preds).toEqual(['<ul><li>a</li></ul>\n', '<ul><li>b</li></ul>']);
+    expect(r.golds).toHaveLength(2);
+    expect(scoreCorpus('html', r.preds, r.golds).perItem[0].sub.cells_text_difflib_score).toBe(1);
+    expect(readCorpusFiles(preds, f('ref.txt', 'x\ny\n')).golds).toEqual(['x\n', 'y\n']);
+    expect(() => readCorpusFiles(preds, f('ref.csv', ''))).toThrow(/must end in .txt, .data or .json/);
+    expect(() => readCorpusFiles(preds, f('bad.json', '[{"out": 1}]'))).toThrow(/item 0 has no string "output"/);
+  });
 });
 
 describe('truncated outputs are read as the reference libraries read them', () => {

@@ -4,7 +4,7 @@ export { scoreTable, tableArtifacts, teamAndPlayerReference, teamAndPlayerFixed,
 export { scoreHtml, parseHtml, flattenReference, flattenFixed, htmlMode, textOf, RECOGNIZED_HTML_TAGS, type HtmlNode, type HtmlScore, type HtmlMode } from './html.js';
 export { scoreLatex, latexArtifacts, type LatexArtifacts, type LatexScore } from './latex.js';
 export { parseLatex, type LatexNode } from './latex-nodes.js';
-export { scoreCorpus, SCORERS, type CorpusScore } from './corpus.js';
+export { scoreCorpus, readCorpusFiles, SCORERS, type CorpusScore } from './corpus.js';
 export { pySlice } from './pyslice.js';
 export { FORMATS, SCORE_MODES, type Format, type ScoreMode, type HScore } from './types.js';
 export { judgePrompt, parseJudgeReply, pScore, JUDGE_SYSTEM, JUDGE_TEMPERATURE, JUDGE_MAX_TOKENS, type ChatBatchFn, type ChatMessage, type JudgeVerdict, type PScore } from './judge.js';
