@@ -18,12 +18,7 @@ const count = (n: number, s: number) => (n === 0 ? 0 : Math.min(n, Math.max(1, M
 
 /** k distinct indices of [0, n), seeded. */
 function pick(rng: Rng, n: number, k: number): number[] {
-  const idx = Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    [idx[i], idx[j]] = [idx[j], idx[i]];
-  }
-  return idx.slice(0, k).sort((a, b) => a - b);
+  return Array.from(rng.permutation(n).slice(0, k)).sort((a, b) => a - b);
 }
 
 /** A wrong value of the same kind: a number shifted by 1-50%, a string with its letters scrambled. */
@@ -35,11 +30,7 @@ function editCell(rng: Rng, v: string): string {
   }
   const chars = [...v];
   if (chars.length < 2) return `${v}x`;
-  for (let i = chars.length - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    [chars[i], chars[j]] = [chars[j], chars[i]];
-  }
-  const out = chars.join('');
+  const out = (rng.shuffle(chars) as string[]).join('');
   return out === v ? `${v}x` : out;
 }
 

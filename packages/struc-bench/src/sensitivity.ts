@@ -33,9 +33,7 @@ function cell(t: Table, j: number, i: number): string {
 
 /** One table: `rows` random rows, `columns` random columns, labelled by their row number. */
 export function sampleTable(t: Table, name: string, rng: Rng, rows: number, columns: number): SimpleTable {
-  const cols = Array.from({ length: t.columns.length }, (_, j) => j);
-  for (let i = cols.length - 1; i > 0; i--) { const k = rng.int(i + 1); [cols[i], cols[k]] = [cols[k], cols[i]]; }
-  const chosen = cols.slice(0, Math.min(columns, cols.length));
+  const chosen = Array.from(rng.permutation(t.columns.length).slice(0, Math.min(columns, t.columns.length)));
   const picked = Array.from({ length: rows }, () => rng.int(t.rows));
   return {
     caption: `${name}: ${rows} rows`,

@@ -51,13 +51,6 @@ export interface BatchMasks {
   targets: Int32Array[];
 }
 
-function shuffle(a: number[], rng: Rng): void {
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    [a[i], a[j]] = [a[j], a[i]];
-  }
-}
-
 export function sampleMasks(batch: number, numFeatures: number, nReg: number, bounds: MaskBounds, rng: Rng,
   opts: { numTargets?: number; indexing?: MaskIndexing } = {}): BatchMasks {
   const numTargets = opts.numTargets ?? 4;
@@ -72,11 +65,11 @@ export function sampleMasks(batch: number, numFeatures: number, nReg: number, bo
   const targets = Array.from({ length: numTargets }, () => new Int32Array(batch * nTrgt));
   const all = Array.from({ length: numFeatures }, (_, i) => i);
   for (let b = 0; b < batch; b++) {
-    shuffle(all, rng);
+    rng.shuffle(all);
     for (let i = 0; i < nCtx; i++) context[b * nCtx + i] = all[i] + offset;
     const rest = all.slice(nCtx);
     for (const t of targets) {
-      shuffle(rest, rng);
+      rng.shuffle(rest);
       for (let i = 0; i < nTrgt; i++) t[b * nTrgt + i] = rest[i] + offset;
     }
   }
