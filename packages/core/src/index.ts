@@ -33,7 +33,7 @@ export { softCrossEntropy } from './train/losses.js';
 export { accuracy, topK, nll, macroF1, predictions, scoresFrom, type Scores } from './metrics/classification.js';
 export { ece, aurc, reliabilityBins, riskCoverage, type ReliabilityBin } from './metrics/calibration.js';
 export { rmse, mae } from './metrics/regression.js';
-export { mean, sampleSd, summarize, tQuantile, tCdf, bootstrapCi, binomialDraw, multinomialDraw, type Summary } from './metrics/stats.js';
+export { mean, sampleSd, summarize, tQuantile, tCdf, bootstrapCi, quantileSorted, binomialDraw, multinomialDraw, type Summary } from './metrics/stats.js';
 
 // models
 export { createMlp, type Mlp } from './models/mlp.js';

@@ -104,11 +104,14 @@ export function bootstrapCi(n: number, stat: (idx: Int32Array) => number,
     draws[b] = stat(idx);
   }
   draws.sort();
-  const q = (p: number) => {
-    const pos = p * (B - 1), lo = Math.floor(pos), hi = Math.ceil(pos);
-    return draws[lo] + (draws[hi] - draws[lo]) * (pos - lo);
-  };
-  return { estimate, ci: [q((1 - level) / 2), q(1 - (1 - level) / 2)] };
+  return { estimate, ci: [quantileSorted(draws, (1 - level) / 2), quantileSorted(draws, 1 - (1 - level) / 2)] };
+}
+
+/** The p-quantile of ascending values, interpolating linearly between neighbours (numpy's default); NaN when empty. */
+export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
+  if (!sorted.length) return Number.NaN;
+  const pos = p * (sorted.length - 1), lo = Math.floor(pos), hi = Math.ceil(pos);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }
 
 /**

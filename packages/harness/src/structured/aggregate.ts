@@ -4,7 +4,7 @@
  * empirical coverage = share whose output parsed and complied; compliance = empirical coverage among
  * the samples with declared coverage. Validity is the share that parsed.
  */
-import { multinomialDraw, Rng } from '@repro/core';
+import { multinomialDraw, quantileSorted, Rng } from '@repro/core';
 
 /** Up to this many distinct rows, a resample draws group counts (K binomials) instead of n indices. */
 const FEW_GROUPS = 64;
@@ -85,13 +85,7 @@ export function rates(columns: (number | null)[][], seed: number, resamples = 10
   return draws.map((d, m) => {
     if (!counts[m]) return null;
     d.sort();
-    const q = (p: number) => {
-      const pos = p * (resamples - 1);
-      const lo = Math.floor(pos);
-      const hi = Math.ceil(pos);
-      return d[lo] + (d[hi] - d[lo]) * (pos - lo);
-    };
-    return { estimate: point[m], ci: [q(0.025), q(0.975)] as [number, number], n: counts[m] };
+    return { estimate: point[m], ci: [quantileSorted(d, 0.025), quantileSorted(d, 0.975)] as [number, number], n: counts[m] };
   });
 }
 

@@ -3,7 +3,7 @@
  * (declared coverage, compile time) and validate every labelled instance through the worker pool,
  * counting agreement with the labels (which Python jsonschema produced).
  */
-import type { JsonSchemaBenchEntry } from '@repro/core';
+import { quantileSorted, type JsonSchemaBenchEntry } from '@repro/core';
 import { SchemaCompiler, schemaHash } from './comply.js';
 import type { ValidationPool } from './pool.js';
 
@@ -22,15 +22,6 @@ export interface ValidatorReport {
     timeouts: number; compile_p50_ms: number; compile_p99_ms: number; validations_per_s: number;
   };
   disagreements: ValidatorDisagreement[];
-}
-
-function quantile(xs: number[], q: number): number {
-  if (!xs.length) return Number.NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  const pos = q * (s.length - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return s[lo] + (s[hi] - s[lo]) * (pos - lo);
 }
 
 export async function checkValidator(entries: JsonSchemaBenchEntry[], pool: ValidationPool): Promise<ValidatorReport> {
@@ -62,14 +53,14 @@ export async function checkValidator(entries: JsonSchemaBenchEntry[], pool: Vali
       test: test.description, data: test.data, detail: o.errors?.join('; ') ?? o.compileError,
     });
   });
-  const times = compiled.map((c) => c.compileMs);
+  const times = compiled.map((c) => c.compileMs).sort((a, b) => a - b);
   return {
     metrics: {
       schemas: entries.length, instances: requests.length,
       compile_rate: (100 * compiled.filter((c) => c.ok).length) / entries.length,
       agreement: requests.length ? (100 * agree) / requests.length : Number.NaN,
       false_accepts: fa, false_rejects: fr, timeouts,
-      compile_p50_ms: quantile(times, 0.5), compile_p99_ms: quantile(times, 0.99),
+      compile_p50_ms: quantileSorted(times, 0.5), compile_p99_ms: quantileSorted(times, 0.99),
       validations_per_s: requests.length / seconds,
     },
     disagreements,
