@@ -43,7 +43,7 @@ export { createCifarResNet, type ConvNet } from './models/resnet.js';
 export { modelCost, type ModelCost, type LayerCost } from './flops.js';
 export { writeRecord, readRecord, listRecordFiles, recordExists, recordPath, validateAll, keyOf, newRunId,
   type ResultRecord, type RecordKey, type Profile } from './results/record.js';
-export { writeAtomic } from './results/atomic.js';
+export { writeAtomic, writeJsonl } from './results/atomic.js';
 export { captureEnv, type EnvInfo } from './env.js';
 export { benchMain, runBenchProcesses, runInterleaved, summarizeTasks, pairRatio, benchChildArgs, measureOnce, isBenchChild, median, PINNED_THREADS,
   type BenchDefinition, type BenchSummary, type TaskSummary, type ChildCommand, type ChildRun } from './bench.js';

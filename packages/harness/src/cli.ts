@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  BACKENDS, datasetStatus, fetchDataset, fillLeaderboardMarkers, listManifests, repoRoot, resultsDir, validateAll, writeAtomic, writeLeaderboard,
+  BACKENDS, writeJsonl, datasetStatus, fetchDataset, fillLeaderboardMarkers, listManifests, repoRoot, resultsDir, validateAll, writeAtomic, writeLeaderboard,
   type Leaderboard, type Profile,
 } from '@repro/core';
 import { REGISTRY } from './registry.js';
@@ -16,7 +16,6 @@ import { runSuite, summaryTable, type RunRow } from './runner.js';
 import { UnknownNameError } from './didyoumean.js';
 import { EXTRACT_MODES, type ExtractMode } from './structured/extract.js';
 import { formatSummary, scoreFile } from './structured/score-file.js';
-import { writeSampleJsonl } from './structured/score.js';
 
 class UsageError extends Error {}
 
@@ -232,7 +231,7 @@ async function main(argv: string[]): Promise<number> {
         seed: int('seed', values.seed), timeoutMs: int('timeout-ms', values['timeout-ms']), workers: int('workers', values.workers),
       });
       for (const p of res.problems) process.stderr.write(`warning: ${p}\n`);
-      if (values.samples) writeSampleJsonl(values.samples, res.scores);
+      if (values.samples) writeJsonl(values.samples, res.scores);
       process.stdout.write(formatSummary(res.summary, values.format as 'table' | 'json' | 'csv') + '\n');
       return 0;
     }

@@ -13,3 +13,8 @@ export function writeAtomic(file: string, text: string): void {
     throw e;
   }
 }
+
+/** One JSON value a line (JSON Lines), written atomically. */
+export function writeJsonl(file: string, rows: readonly unknown[]): void {
+  writeAtomic(file, rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : ''));
+}

@@ -2,9 +2,8 @@
  * The calibration-optdigits arms (@repro/ps-kd): `calibration.ce`, `calibration.label-smoothing`
  * and `calibration.ps-kd`. Each writes a reliability diagram (SVG, ten bins) beside the results.
  */
-import path from 'node:path';
-import { resultsDir, writeAtomic } from '@repro/core';
 import { CALIBRATION_DEFAULTS, reliabilitySvg, runCalibration, type CalibrationArm, type CalibrationConfig } from '@repro/ps-kd';
+import { artifactPath, writeArtifact } from './artifacts.js';
 import type { ArmMethod, ArmResult } from './types.js';
 
 function calibrationArm(arm: CalibrationArm): ArmMethod {
@@ -18,8 +17,8 @@ function calibrationArm(arm: CalibrationArm): ArmMethod {
     async run(ctx): Promise<ArmResult> {
       const cfg = { ...CALIBRATION_DEFAULTS, ...ctx.config } as CalibrationConfig;
       const res = await runCalibration(arm, ctx.seed, cfg, { log: ctx.log });
-      const rel = path.join('figures', ctx.suite.id, `v${ctx.suite.version}`, ctx.profile, `reliability-${ctx.arm.id}-seed-${ctx.seed}.svg`);
-      writeAtomic(path.join(resultsDir(), rel), reliabilitySvg(res.bins, `${ctx.suite.id}: ${ctx.arm.id}, seed ${ctx.seed}`, res.metrics.ece));
+      const rel = artifactPath(ctx, 'figures', `reliability-${ctx.arm.id}-seed-${ctx.seed}.svg`);
+      writeArtifact(rel, reliabilitySvg(res.bins, `${ctx.suite.id}: ${ctx.arm.id}, seed ${ctx.seed}`, res.metrics.ece));
       return { metrics: res.metrics, config: { ...cfg }, artifacts: [rel] };
     },
   };

@@ -6,12 +6,13 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadAdult, loadCaliforniaHousing, parseJson, resultsDir, writeAtomic, type Table } from '@repro/core';
+import { loadAdult, loadCaliforniaHousing, parseJson, type Table } from '@repro/core';
 import {
   FORMATS, formatInstructions, generationPrompt, JUDGE_MAX_TOKENS, JUDGE_TEMPERATURE, pScore, runSensitivity, sampleDocs, scoreCorpus,
   SCORING_BENCH_SCRIPT, SENSITIVITY_DEFAULTS, sensitivityMetric, sensitivitySvg, type ChatBatchFn, type Format, type SensitivityConfig,
 } from '@repro/struc-bench';
 import { OpenAIProvider, openAIFromEnv, OPENAI_ENV_HELP, ProviderError, type OpenAIOptions } from '../providers/openai.js';
+import { artifactPath, writeArtifact, writeArtifactLines } from './artifacts.js';
 import { microbenchArm } from './microbench.js';
 import type { ArmMethod, ArmResult } from './types.js';
 
@@ -43,8 +44,8 @@ export const sensitivityArm: ArmMethod = {
       metrics[sensitivityMetric('content', c.mode, c.corruption, c.strength)] = c.content;
       metrics[sensitivityMetric('structure', c.mode, c.corruption, c.strength)] = c.structure;
     }
-    const rel = path.join('figures', ctx.suite.id, `v${ctx.suite.version}`, ctx.profile, `${format}-${ctx.dataset}-seed-${ctx.seed}.svg`);
-    writeAtomic(path.join(resultsDir(), rel), sensitivitySvg(r, `${ctx.suite.id}: ${format}, ${ctx.dataset}, seed ${ctx.seed}`));
+    const rel = artifactPath(ctx, 'figures', `${format}-${ctx.dataset}-seed-${ctx.seed}.svg`);
+    writeArtifact(rel, sensitivitySvg(r, `${ctx.suite.id}: ${format}, ${ctx.dataset}, seed ${ctx.seed}`));
     return { metrics, config: { format, documents: cfg.documents, rows: cfg.rows, columns: cfg.columns, strengths: cfg.strengths }, artifacts: [rel] };
   },
 };
@@ -122,8 +123,8 @@ export const generationArm: ArmMethod = {
       metrics.p_structure = p.structure;
       notes.push(`P-Score by ${js.model}: ${p.judgedPairs} of ${p.pairs} pairs judged in both orders`);
     }
-    const rel = path.join('samples', ctx.suite.id, `v${ctx.suite.version}`, ctx.profile, `${ctx.arm.id}-seed-${ctx.seed}.jsonl`);
-    writeAtomic(path.join(resultsDir(), rel), preds.map((p, i) => JSON.stringify({ id: i, output: p, reference: ref.perItem[i].sub, fixed: fixed.perItem[i].sub })).join('\n') + '\n');
+    const rel = writeArtifactLines(artifactPath(ctx, 'samples', `${ctx.arm.id}-seed-${ctx.seed}.jsonl`),
+      preds.map((p, i) => ({ id: i, output: p, reference: ref.perItem[i].sub, fixed: fixed.perItem[i].sub })));
     return { metrics, config: { format, prompt: formatCot ? 'formatcot' : 'plain', model: provider.opts.model, limit: items.length }, notes, artifacts: [rel] };
   },
 };

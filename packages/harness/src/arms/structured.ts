@@ -17,20 +17,14 @@ import { aggregate } from '../structured/aggregate.js';
 import { freeTextAnswer, gsm8kJsonPrompt, sameNumber, toNumber } from '../structured/gsm8k.js';
 import { checkValidator } from '../structured/jsonschemabench.js';
 import { ValidationPool } from '../structured/pool.js';
-import { scoreWithValues, writeSampleJsonl, type SampleScore } from '../structured/score.js';
+import { scoreWithValues, type SampleScore } from '../structured/score.js';
+import { artifactPath, writeArtifactLines } from './artifacts.js';
 import { pythonWith } from '../engine/peer.js';
 import { recordTaskTimes } from './microbench.js';
 import type { ArmContext, ArmMethod, ArmResult } from './types.js';
 
-/** results/samples/<suite>/v<version>/<profile>/<arm>-seed-<n>.jsonl, relative to results/. */
-function samplesPath(ctx: ArmContext, suffix = ''): string {
-  return path.join('samples', ctx.suite.id, `v${ctx.suite.version}`, ctx.profile, `${ctx.arm.id}${suffix}-seed-${ctx.seed}.jsonl`);
-}
-
-function writeLines(rel: string, rows: unknown[]): string {
-  writeAtomic(path.join(resultsDir(), rel), rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : ''));
-  return rel;
-}
+/** results/samples/<suite>/v<version>/<profile>/<arm><suffix>-seed-<n>.jsonl, relative to results/. */
+const samplesPath = (ctx: ArmContext, suffix = '') => artifactPath(ctx, 'samples', `${ctx.arm.id}${suffix}-seed-${ctx.seed}.jsonl`);
 
 export const validatorArm: ArmMethod = {
   name: 'structured.jsonschemabench-validator',
@@ -44,7 +38,7 @@ export const validatorArm: ArmMethod = {
     const pool = new ValidationPool({ timeoutMs, workers: Number(ctx.config.workers ?? 2) });
     try {
       const r = await checkValidator(entries, pool);
-      const rel = writeLines(samplesPath(ctx, '-disagreements'), r.disagreements);
+      const rel = writeArtifactLines(samplesPath(ctx, '-disagreements'), r.disagreements);
       return {
         metrics: { ...r.metrics },
         config: { split, timeoutMs, workers: pool.size },
@@ -87,7 +81,7 @@ export const gsm8kReferenceArm: ArmMethod = {
       else disagreements.push({ id: item.id, extracted: got, gold: item.final, is_correct: label, tail: c.text.slice(-120) });
     });
     const n = joined.pairs.length;
-    const rel = writeLines(samplesPath(ctx, '-disagreements'), disagreements);
+    const rel = writeArtifactLines(samplesPath(ctx, '-disagreements'), disagreements);
     return {
       metrics: { accuracy: (100 * correct) / n, label_accuracy: (100 * labelled) / n, agreement: (100 * agree) / n, n },
       config: { column, extractor: 'final A: line, else last number', gold: 'test.jsonl after ####' },
@@ -131,8 +125,7 @@ export const gsm8kJsonArm: ArmMethod = {
     const { scores, values } = await scoreWithValues(samples, { extract });
     const right: number[] = values.map((v, i) => (sameNumber(answerOf(v), toNumber(items[i].final)) ? 1 : 0));
     const summary = aggregate(scores, ctx.seed);
-    const rel = samplesPath(ctx);
-    writeSampleJsonl(path.join(resultsDir(), rel), scores.map((s: SampleScore, i) => ({ ...s, answerCorrect: right[i] === 1 })));
+    const rel = writeArtifactLines(samplesPath(ctx), scores.map((s: SampleScore, i) => ({ ...s, answerCorrect: right[i] === 1 })));
     const done = out.filter((c) => !(c instanceof ProviderError)) as { latencyMs?: number; usage?: { completionTokens: number | null } }[];
     const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
     return {

@@ -2,7 +2,6 @@
  * The scoring pipeline: extract -> parse -> comply -> accuracy, one status per stage per sample.
  * Compliance runs in the worker pool (with its per-item time limit); everything else is in-process.
  */
-import { writeAtomic } from '@repro/core';
 import { accuracy, jsonMatch, type Accuracy } from './accuracy.js';
 import { extractJson, type ExtractMode } from './extract.js';
 import { parseStrict } from './parse.js';
@@ -110,7 +109,3 @@ export async function scoreWithValues(samples: Sample[], opts: ScoreOptions = {}
   return { scores, values };
 }
 
-/** Per-sample results, one JSON object a line, written atomically. */
-export function writeSampleJsonl(file: string, scores: (SampleScore & Record<string, unknown>)[] | SampleScore[]): void {
-  writeAtomic(file, scores.map((s) => JSON.stringify(s)).join('\n') + (scores.length ? '\n' : ''));
-}
