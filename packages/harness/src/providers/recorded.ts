@@ -7,7 +7,12 @@
 import { readFileSync } from 'node:fs';
 import { readChatResponse, type Completion } from './types.js';
 
-export interface RecordedOutputs { outputs: Map<string, Completion>; problems: string[] }
+export interface RecordedOutputs {
+  outputs: Map<string, Completion>;
+  /** Each accepted line as parsed, with its line number (callers read fields beyond the output, such as a schema). */
+  rows: Map<string, { line: number; row: Record<string, unknown> }>;
+  problems: string[];
+}
 
 function completionOf(row: Record<string, unknown>): { text: string; finishReason: string | null } | null {
   for (const k of ['output', 'text', 'completion', 'response']) {
@@ -18,6 +23,7 @@ function completionOf(row: Record<string, unknown>): { text: string; finishReaso
 
 export function parseRecorded(text: string, source: string): RecordedOutputs {
   const outputs = new Map<string, Completion>();
+  const rows = new Map<string, { line: number; row: Record<string, unknown> }>();
   const problems: string[] = [];
   text.split(/\r?\n/).forEach((line, i) => {
     if (!line.trim()) return;
@@ -32,8 +38,9 @@ export function parseRecorded(text: string, source: string): RecordedOutputs {
     if (!c) { problems.push(`${where}: no output (give output, text, completion, or an OpenAI response with choices[0].message.content)`); return; }
     if (outputs.has(id)) problems.push(`${where}: id ${JSON.stringify(id)} repeats an earlier line; the later line wins`);
     outputs.set(id, { id, ...c });
+    rows.set(id, { line: i + 1, row: r });
   });
-  return { outputs, problems };
+  return { outputs, rows, problems };
 }
 
 export function readRecorded(file: string): RecordedOutputs {

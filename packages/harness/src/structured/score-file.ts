@@ -47,7 +47,6 @@ export async function scoreFile(o: ScoreFileOptions): Promise<ScoreFileResult> {
   const problems: string[] = [];
   const rec = parseRecorded(readFileSync(o.outputs, 'utf8'), o.outputs);
   problems.push(...rec.problems);
-  const rows = new Map(jsonlObjects(o.outputs, []).map(({ line, row }) => [String(row.id), { line, row }]));
   const schema = o.schema ? readJsonFileStrict(o.schema, 'schema') : undefined;
   const gold = new Map<string, unknown>();
   if (o.gold) {
@@ -61,7 +60,7 @@ export async function scoreFile(o: ScoreFileOptions): Promise<ScoreFileResult> {
   }
   const samples: Sample[] = [];
   for (const [id, c] of rec.outputs) {
-    const row = rows.get(id);
+    const row = rec.rows.get(id);
     const s: Sample = { id, output: c.text, finishReason: c.finishReason };
     if (schema !== undefined) s.schema = schema;
     if (o.schemasField) {
