@@ -3,7 +3,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync 
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useSharedMirror } from '../testing/golden.js';
+import { readGolden, useSharedMirror } from '../testing/golden.js';
 import { datasetFile, fetchDataset, verifyFile } from './files.js';
 import { getManifest, listManifests, loadManifestFile, type DatasetManifest } from './manifest.js';
 import { loadOptdigits, parseOptdigits } from './loaders/optdigits.js';
@@ -138,6 +138,11 @@ describe.runIf(mirror)('loaders on the real files', () => {
     expect(test[0].final).toBe('18');
     expect(gsm8kFinal('so 1,234 total\n#### 1,234')).toBe('1234');
     expect(() => gsm8kFinal('no marker')).toThrow(/no '#### ' marker/);
+    // GSM8K's own extractor on the shared vectors; where it answers "[invalid]" this one refuses
+    for (const g of readGolden<{ gsm8k_answer_extraction: { text: string; answer: string }[] }>('structured-output/derived_vectors.json').gsm8k_answer_extraction) {
+      if (g.answer === '[invalid]') expect(() => gsm8kFinal(g.text)).toThrow(/no '#### ' marker/);
+      else expect(gsm8kFinal(g.text)).toBe(g.answer);
+    }
     expect((await loadGsm8kSolutions()).length).toBe(1319);
   });
   it('jsonschemabench: every split with its schema count', async () => {

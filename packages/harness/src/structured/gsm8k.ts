@@ -1,13 +1,7 @@
 /**
  * GSM8K answers: the free-text extractor for published solutions (`A:` line, else the last
- * number), the `#### ` extractor of the gold solutions, and numeric comparison.
+ * number) and numeric comparison. The gold's `#### ` answer is core's `gsm8kFinal`.
  */
-
-/** GSM8K's own extractor: the number after `#### `, commas removed; `[invalid]` when absent. */
-export function hashAnswer(text: string): string {
-  const m = /#### (-?[0-9.,]+)/.exec(text);
-  return m ? m[1].trim().replace(/,/g, '') : '[invalid]';
-}
 
 const NUMBER = /-?\$?\s?[\d,]*\.?\d+/g;
 
