@@ -9,8 +9,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '@repro/core';
 
-export interface Params { vars: tf.Variable[] }
-
 let counter = 0;
 const uid = (name: string) => `${name}_${counter++}`;
 
