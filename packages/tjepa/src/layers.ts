@@ -1,8 +1,12 @@
 /**
  * The building blocks of the T-JEPA encoders and predictor in TensorFlow.js: a linear layer,
  * LayerNorm, and a post-norm transformer encoder layer (PyTorch's `nn.TransformerEncoderLayer`
- * with `norm_first=False` and ReLU): x = LN1(x + MHA(x)); x = LN2(x + FFN(x)). Weights start from
- * a truncated normal with std 0.02 and biases from zero, as the reference's `trunc_normal` init.
+ * with `norm_first=False` and ReLU): x = LN1(x + MHA(x)); x = LN2(x + FFN(x)), and the reference's
+ * `TabularEncoder` (layers, dropout, LayerNorm, Linear, dropout, LayerNorm). Initialisation follows
+ * what the reference's modules end up with: every `nn.Linear` weight (the attention output, the
+ * feed-forward layers, the tail's Linear) from a truncated normal with std 0.02 and biases from zero
+ * (its `trunc_normal` init), but the attention's packed query/key/value projection is not an
+ * `nn.Linear`, so it keeps PyTorch's `MultiheadAttention` init: Xavier-uniform weights, zero bias.
  * Sequences are [batch, tokens, width]; projections run on [batch * tokens, width] because the
  * batched-matmul gradient rejects broadcast batch dimensions.
  */
@@ -21,6 +25,11 @@ function variableFrom(init: tf.Tensor, name: string): tf.Variable {
 
 export function truncNormal(shape: number[], rng: Rng, name: string, std = 0.02): tf.Variable {
   return variableFrom(tf.truncatedNormal(shape, 0, std, 'float32', rng.int(2 ** 31)), name);
+}
+
+/** U(-bound, bound). */
+export function uniform(shape: number[], bound: number, rng: Rng, name: string): tf.Variable {
+  return variableFrom(tf.randomUniform(shape, -bound, bound, 'float32', rng.int(2 ** 31)), name);
 }
 
 export const zeros = (shape: number[], name: string) => variableFrom(tf.zeros(shape), name);
@@ -52,7 +61,8 @@ export interface EncoderLayer { qkv: Linear; out: Linear; ff1: Linear; ff2: Line
 export function encoderLayer(width: number, heads: number, ffn: number, rng: Rng, name: string): EncoderLayer {
   if (width % heads) throw new Error(`width ${width} is not divisible by ${heads} heads`);
   return {
-    qkv: linear(width, 3 * width, rng, `${name}/qkv`), out: linear(width, width, rng, `${name}/out`),
+    // Xavier-uniform over the [3W, W] in_proj_weight: bound sqrt(6 / (W + 3W)).
+    qkv: { w: uniform([width, 3 * width], Math.sqrt(6 / (4 * width)), rng, `${name}/qkv/w`), b: zeros([3 * width], `${name}/qkv/b`) }, out: linear(width, width, rng, `${name}/out`),
     ff1: linear(width, ffn, rng, `${name}/ff1`), ff2: linear(ffn, width, rng, `${name}/ff2`),
     ln1: norm(width, `${name}/ln1`), ln2: norm(width, `${name}/ln2`), heads,
   };
@@ -89,4 +99,24 @@ export function gatherTokens(x: tf.Tensor3D, idx: Int32Array, n: number): tf.Ten
   const [B, T, W] = x.shape;
   const flat = Int32Array.from(idx, (t, i) => Math.floor(i / n) * T + t);
   return tf.gather(x.reshape([B * T, W]), tf.tensor1d(flat, 'int32')).reshape([B, n, W]) as tf.Tensor3D;
+}
+
+/** The reference's `TabularEncoder`: transformer layers, then dropout, LayerNorm, Linear, dropout, LayerNorm. */
+export interface EncoderStack { layers: EncoderLayer[]; ln1: Norm; proj: Linear; ln2: Norm }
+
+export function encoderStack(width: number, depth: number, heads: number, ffn: number, rng: Rng, name: string): EncoderStack {
+  return {
+    layers: Array.from({ length: depth }, (_, i) => encoderLayer(width, heads, ffn, rng, `${name}/l${i}`)),
+    ln1: norm(width, `${name}/ln1`), proj: linear(width, width, rng, `${name}/proj`), ln2: norm(width, `${name}/ln2`),
+  };
+}
+
+export function stackParams(s: EncoderStack): tf.Variable[] {
+  return [...s.layers.flatMap(layerParams), s.ln1.g, s.ln1.b, s.proj.w, s.proj.b, s.ln2.g, s.ln2.b];
+}
+
+export function applyEncoderStack(s: EncoderStack, x: tf.Tensor3D, p: { dropout: number; training: boolean }): tf.Tensor3D {
+  let h = x;
+  for (const l of s.layers) h = applyEncoderLayer(l, h, p);
+  return layerNorm(dropout(applyLinear(s.proj, layerNorm(dropout(h, p.dropout, p.training), s.ln1)), p.dropout, p.training), s.ln2) as tf.Tensor3D;
 }

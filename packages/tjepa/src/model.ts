@@ -3,18 +3,22 @@
  *
  * Tokenizer (FT-Transformer style): numeric feature j -> x_j W_j + b_j; categorical feature j ->
  * Emb_j[c] + b_j; nReg regularization tokens (the reference's `n_cls_tokens`) first, W_reg with no
- * bias; token order [reg..., numeric..., categorical...]. The encoder adds the base-100 positional
+ * bias; token order [reg..., numeric..., categorical...]. W and b are plain parameters of the
+ * reference's Tokenizer, which its `init_weights` (Linear and Embedding only) never touches: they
+ * keep `kaiming_uniform_(a=sqrt(5))`, U(+-1/sqrt(H)) (fan-in is a [rows, H] tensor's H); the
+ * categorical tables are `nn.Embedding`s, so truncated normal, std 0.02. The encoder adds the base-100 positional
  * encoding to every token, runs post-norm transformer layers, then dropout, LayerNorm, Linear(H, H),
  * dropout, LayerNorm. The context encoder sees only the context tokens; the target encoder (an EMA
  * copy) sees all of them. The predictor maps context tokens to width P, adds its own positional
  * encoding, appends a learned mask token (plus encoding) at each target index, runs a transformer of
- * width P, and maps the query positions back to H.
+ * width P (the reference's TabularEncoder again: layers, LayerNorm, Linear, LayerNorm), a LayerNorm,
+ * and maps the query positions back to H.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '@repro/core';
 import {
-  applyEncoderLayer, applyLinear, encoderLayer, gatherTokens, layerNorm, layerParams, linear, norm, truncNormal,
-  type EncoderLayer, type Linear, type Norm,
+  applyEncoderStack, applyLinear, encoderStack, gatherTokens, layerNorm, linear, norm, stackParams, truncNormal, uniform,
+  type EncoderStack, type Linear, type Norm,
 } from './layers.js';
 import { encoderPositionalEncoding, predictorPositionalEncoding } from './pe.js';
 
@@ -36,9 +40,9 @@ export interface TjepaShape {
 
 export interface Tokenizer { wNum: tf.Variable; bias: tf.Variable; emb: tf.Variable[] }
 
-export interface Encoder { tok: Tokenizer; layers: EncoderLayer[]; ln1: Norm; proj: Linear; ln2: Norm; pe: tf.Tensor2D; shape: TjepaShape }
+export interface Encoder { tok: Tokenizer; body: EncoderStack; pe: tf.Tensor2D; shape: TjepaShape }
 
-export interface Predictor { inProj: Linear; maskToken: tf.Variable; layers: EncoderLayer[]; ln: Norm; outProj: Linear; pe: tf.Tensor2D }
+export interface Predictor { inProj: Linear; maskToken: tf.Variable; body: EncoderStack; ln: Norm; outProj: Linear; pe: tf.Tensor2D }
 
 export const numTokens = (s: TjepaShape) => s.nReg + s.numNumeric + s.cardinalities.length;
 
@@ -47,19 +51,18 @@ export function createEncoder(s: TjepaShape, rng: Rng, name: string): Encoder {
   const T = numTokens(s);
   return {
     tok: {
-      wNum: truncNormal([s.nReg + s.numNumeric, H], rng, `${name}/tok/w`),
-      bias: truncNormal([s.numNumeric + s.cardinalities.length, H], rng, `${name}/tok/b`),
+      wNum: uniform([s.nReg + s.numNumeric, H], 1 / Math.sqrt(H), rng, `${name}/tok/w`),
+      bias: uniform([s.numNumeric + s.cardinalities.length, H], 1 / Math.sqrt(H), rng, `${name}/tok/b`),
       emb: s.cardinalities.map((c, j) => truncNormal([c, H], rng, `${name}/tok/emb${j}`)),
     },
-    layers: Array.from({ length: s.layers }, (_, i) => encoderLayer(H, s.heads, s.ffn, rng, `${name}/l${i}`)),
-    ln1: norm(H, `${name}/ln1`), proj: linear(H, H, rng, `${name}/proj`), ln2: norm(H, `${name}/ln2`),
+    body: encoderStack(H, s.layers, s.heads, s.ffn, rng, name),
     pe: tf.tensor2d(encoderPositionalEncoding(T, H), [T, H]),
     shape: s,
   };
 }
 
 export function encoderParams(e: Encoder): tf.Variable[] {
-  return [e.tok.wNum, e.tok.bias, ...e.tok.emb, ...e.layers.flatMap(layerParams), e.ln1.g, e.ln1.b, e.proj.w, e.proj.b, e.ln2.g, e.ln2.b];
+  return [e.tok.wNum, e.tok.bias, ...e.tok.emb, ...stackParams(e.body)];
 }
 
 /** Tokens [B, T, H] of a batch: numeric [B, nNum] (scaled), categorical codes [B, nCat]. */
@@ -81,10 +84,7 @@ export function tokenize(t: Tokenizer, s: TjepaShape, xNum: tf.Tensor2D, xCat: t
 export function encode(e: Encoder, xNum: tf.Tensor2D, xCat: tf.Tensor2D | null, idx: { idx: Int32Array; n: number } | null, training: boolean): tf.Tensor3D {
   let h = tf.add(tokenize(e.tok, e.shape, xNum, xCat), e.pe.expandDims(0)) as tf.Tensor3D;
   if (idx) h = gatherTokens(h, idx.idx, idx.n);
-  const p = { dropout: e.shape.dropout, training };
-  for (const l of e.layers) h = applyEncoderLayer(l, h, p);
-  const drop = (x: tf.Tensor) => (training && p.dropout > 0 ? tf.dropout(x, p.dropout) : x);
-  return layerNorm(drop(applyLinear(e.proj, layerNorm(drop(h), e.ln1))), e.ln2) as tf.Tensor3D;
+  return applyEncoderStack(e.body, h, { dropout: e.shape.dropout, training });
 }
 
 export function createPredictor(s: TjepaShape, rng: Rng): Predictor {
@@ -92,7 +92,7 @@ export function createPredictor(s: TjepaShape, rng: Rng): Predictor {
   return {
     inProj: linear(s.width, s.predWidth, rng, 'pred/in'),
     maskToken: truncNormal([s.predWidth], rng, 'pred/mask'),
-    layers: Array.from({ length: s.predLayers }, (_, i) => encoderLayer(s.predWidth, s.predHeads, s.predFfn, rng, `pred/l${i}`)),
+    body: encoderStack(s.predWidth, s.predLayers, s.predHeads, s.predFfn, rng, 'pred'),
     ln: norm(s.predWidth, 'pred/ln'),
     outProj: linear(s.predWidth, s.width, rng, 'pred/out'),
     pe: tf.tensor2d(predictorPositionalEncoding(T, s.predWidth), [T, s.predWidth]),
@@ -100,7 +100,7 @@ export function createPredictor(s: TjepaShape, rng: Rng): Predictor {
 }
 
 export function predictorParams(p: Predictor): tf.Variable[] {
-  return [p.inProj.w, p.inProj.b, p.maskToken, ...p.layers.flatMap(layerParams), p.ln.g, p.ln.b, p.outProj.w, p.outProj.b];
+  return [p.inProj.w, p.inProj.b, p.maskToken, ...stackParams(p.body), p.ln.g, p.ln.b, p.outProj.w, p.outProj.b];
 }
 
 /**
@@ -113,8 +113,7 @@ export function predict(p: Predictor, s: TjepaShape, ctx: tf.Tensor3D, ctxIdx: I
   const posTrg = tf.gather(p.pe, tf.tensor1d(trgtIdx, 'int32')).reshape([B, nTrgt, s.predWidth]);
   const c = tf.add(applyLinear(p.inProj, ctx), posCtx);
   const q = tf.add(p.maskToken.reshape([1, 1, s.predWidth]), posTrg);
-  let h = tf.concat([c, q], 1) as tf.Tensor3D;
-  for (const l of p.layers) h = applyEncoderLayer(l, h, { dropout: s.dropout, training });
+  const h = applyEncoderStack(p.body, tf.concat([c, q], 1) as tf.Tensor3D, { dropout: s.dropout, training });
   const out = layerNorm(h, p.ln).slice([0, nCtx, 0], [B, nTrgt, s.predWidth]);
   return applyLinear(p.outProj, out) as tf.Tensor3D;
 }

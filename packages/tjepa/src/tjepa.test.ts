@@ -117,6 +117,30 @@ describe('model', () => {
     expect(tok).toHaveLength(numTokens(shape));
   });
 
+  it('initialises as the reference modules end up: tokenizer U(+-1/sqrt(H)), embeddings and Linear std 0.02, attention in_proj Xavier-uniform', () => {
+    const wide: TjepaShape = { ...shape, numNumeric: 40, cardinalities: [200], width: 64, heads: 4, ffn: 64, predWidth: 32, predLayers: 2, predHeads: 4, predFfn: 32 };
+    const e = createEncoder(wide, new Rng(3), 'init');
+    const p = createPredictor(wide, new Rng(4));
+    const stats = (v: tf.Tensor) => { const a = v.dataSync(); let s = 0, m = 0; for (const x of a) { s += x * x; m = Math.max(m, Math.abs(x)); } return { std: Math.sqrt(s / a.length), max: m }; };
+    // Uniform(+-b) has std b / sqrt(3); a truncated normal (cut at 2 sd) std 0.88 sd.
+    for (const v of [e.tok.wNum, e.tok.bias]) {
+      const s = stats(v);
+      expect(s.max).toBeLessThanOrEqual(1 / 8);
+      expect(s.std).toBeCloseTo(1 / 8 / Math.sqrt(3), 2);
+    }
+    expect(stats(e.tok.emb[0]).std).toBeCloseTo(0.02 * 0.88, 3);
+    for (const [stack, W] of [[e.body, 64], [p.body, 32]] as const) {
+      const qkv = stats(stack.layers[0].qkv.w);
+      expect(qkv.max).toBeLessThanOrEqual(Math.sqrt(6 / (4 * W)));
+      expect(qkv.std).toBeCloseTo(Math.sqrt(6 / (4 * W)) / Math.sqrt(3), 2);
+      for (const lin of [stack.layers[0].out, stack.layers[0].ff1, stack.proj]) expect(stats(lin.w).std).toBeCloseTo(0.02 * 0.88, 2);
+    }
+    // The predictor's transformer is the reference's TabularEncoder: its tail (LayerNorm, Linear, LayerNorm) is trained.
+    expect(p.body.layers).toHaveLength(2);
+    expect(predictorParams(p)).toContain(p.body.proj.w);
+    for (const v of [...encoderParams(e), ...predictorParams(p)]) v.dispose();
+  });
+
   it('context encoder, target encoder and predictor have the right shapes, and gradients reach every trained weight', () => {
     const rng = new Rng(2);
     const enc = createEncoder(shape, rng, 'c');
