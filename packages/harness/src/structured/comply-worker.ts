@@ -5,7 +5,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { SchemaCompiler } from './comply.js';
-import { complyOne, type ComplyBatch } from './pool-protocol.js';
+import { NOT_JSON, readPythonJson } from './python-json.js';
+import { complyOne, type ComplyBatch, type ComplyItem } from './pool-protocol.js';
 
 const progress = new Int32Array(workerData.progress as SharedArrayBuffer);
 const compiler = new SchemaCompiler();
@@ -17,8 +18,16 @@ parentPort!.on('message', (batch: ComplyBatch) => {
   for (const [h, s] of batch.schemas) schemas.set(h, s);
   const results = batch.items.map((item, i) => {
     Atomics.store(progress, 0, i);
-    return complyOne(compiler, item.hash, schemas.get(item.hash), item.instance);
+    return complyOne(compiler, item.hash, schemas.get(item.hash), instanceOf(item));
   });
   Atomics.store(progress, 0, batch.items.length);
   parentPort!.postMessage({ id: batch.id, results });
 });
+
+/** The item's instance. Text was parsed by the sender already, so it parses here too. */
+function instanceOf(item: ComplyItem): unknown {
+  if (item.text === undefined) return item.instance;
+  if (item.dialect !== 'python') return JSON.parse(item.text);
+  const v = readPythonJson(item.text);
+  return v === NOT_JSON ? null : v;
+}

@@ -14,7 +14,12 @@ export interface ComplyOutcome {
   errors?: string[];
 }
 
-export interface ComplyItem { hash: string; instance: unknown }
+/**
+ * An instance travels either as its value or as the JSON text it was parsed from, which the worker
+ * parses again: cloning a string is one copy, while cloning a value walks it on both sides, in the
+ * scoring thread too.
+ */
+export interface ComplyItem { hash: string; instance?: unknown; text?: string; dialect?: 'rfc8259' | 'python' }
 export interface ComplyBatch { id: number; schemas: [string, unknown][]; items: ComplyItem[] }
 
 export function complyOne(compiler: SchemaCompiler, hash: string, schema: unknown, instance: unknown): ComplyOutcome {

@@ -28,4 +28,18 @@ describe('ValidationPool', () => {
     expect(out.map((o) => o.status === 'valid')).toEqual(reqs.map((r) => r.instance <= 25));
     expect(out.filter((o) => (o.compileMs ?? 0) > 0).length).toBeLessThanOrEqual(2);
   });
+
+  it('checks instances sent as JSON text as it checks their values, in either parser dialect', async () => {
+    const schema = { type: 'object', properties: { a: { type: 'number', maximum: 3 } }, required: ['a'] };
+    const values = [{ a: 1 }, { a: 4 }, { b: 1 }, { a: 2.5 }];
+    const byValue = await pool.comply(values.map((instance) => ({ schema, instance })));
+    const byText = await pool.comply(values.map((v) => ({ schema, text: JSON.stringify(v) })));
+    expect(byText.map((o) => o.status)).toEqual(['valid', 'invalid', 'invalid', 'valid']);
+    expect(byText.map((o) => o.status)).toEqual(byValue.map((o) => o.status));
+    // Python's dialect reads the bare non-finite tokens (Ajv rejects NaN under `maximum`).
+    const nonFinite = await pool.comply([{ schema, text: '{"a": NaN}', dialect: 'python' }, { schema, text: '{"a": -Infinity}', dialect: 'python' }]);
+    const nonFiniteValues = await pool.comply([{ schema, instance: { a: NaN } }, { schema, instance: { a: -Infinity } }]);
+    expect(nonFinite.map((o) => o.status)).toEqual(['invalid', 'valid']);
+    expect(nonFinite.map((o) => o.status)).toEqual(nonFiniteValues.map((o) => o.status));
+  });
 });

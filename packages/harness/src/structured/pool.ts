@@ -19,7 +19,8 @@ export interface PoolOptions {
   batchSize?: number;
 }
 
-export interface ComplyRequest { schema: unknown; instance: unknown; hash?: string }
+/** `text`, when given, is the instance's JSON text (see ComplyItem); `instance` is then ignored. */
+export interface ComplyRequest { schema: unknown; instance?: unknown; text?: string; dialect?: 'rfc8259' | 'python'; hash?: string }
 
 /** The compiled worker script; tests run from src/, so they use the built copy in dist/. */
 function workerScript(): string {
@@ -74,7 +75,7 @@ export class ValidationPool {
     void slot.worker.terminate();
     this.slots[this.slots.indexOf(slot)] = this.spawn();
     if (!job) return;
-    const at = Math.min(i, job.batch.items.length - 1);
+    const at = Math.max(0, Math.min(i, job.batch.items.length - 1));
     job.resolveInto[job.offsets[at]] = { declared: status === 'timeout', status, errors: [message] };
     // The worker posts a batch's results at its end, so the items it finished before the failed
     // one are lost with it: they run again with the rest.
@@ -91,8 +92,10 @@ export class ValidationPool {
       if (slot.job || !this.queue.length) continue;
       const job = this.queue.shift()!;
       slot.job = job;
-      Atomics.store(slot.progress, 0, 0);
-      slot.seen = 0;
+      // -1 until the worker picks the batch up: a worker still starting (loading Ajv on a busy
+      // machine) is not an item running past its limit.
+      Atomics.store(slot.progress, 0, -1);
+      slot.seen = -1;
       slot.since = performance.now();
       const schemas = job.batch.schemas.filter(([h]) => !slot.known.has(h));
       for (const [h] of schemas) slot.known.add(h);
@@ -108,7 +111,7 @@ export class ValidationPool {
     for (const slot of [...this.slots]) {
       if (!slot.job) continue;
       const at = Atomics.load(slot.progress, 0);
-      if (at !== slot.seen) { slot.seen = at; slot.since = now; continue; }
+      if (at !== slot.seen || at < 0) { slot.seen = at; slot.since = now; continue; }
       if (now - slot.since > this.timeoutMs) this.fail(slot, 'timeout', `validation ran past ${this.timeoutMs} ms`);
     }
   }
@@ -126,7 +129,8 @@ export class ValidationPool {
       const schemas = new Map<string, unknown>();
       for (let i = start; i < Math.min(start + this.batchSize, requests.length); i++) {
         offsets.push(i);
-        items.push({ hash: hashes[i], instance: requests[i].instance });
+        const r = requests[i];
+        items.push(r.text !== undefined ? { hash: hashes[i], text: r.text, ...(r.dialect === 'python' ? { dialect: r.dialect } : {}) } : { hash: hashes[i], instance: r.instance });
         schemas.set(hashes[i], requests[i].schema);
       }
       jobs.push(new Promise<void>((done) => this.queue.push({ batch: { id: this.nextId++, schemas: [...schemas], items }, offsets, resolveInto: out, done })));

@@ -61,6 +61,8 @@ export async function scoreWithValues(samples: Sample[], opts: ScoreOptions = {}
   const mode = opts.extract ?? 'raw';
   const scores: SampleScore[] = [];
   const values: unknown[] = [];
+  // The parsed text of each sample: the pool sends it rather than the value (see ComplyItem).
+  const texts: ({ text: string; dialect: 'rfc8259' | 'python' } | null)[] = [];
   for (const s of samples) {
     const ex = extractJson(s.output, mode, s.finishReason);
     const parsed = ex.found ? parseStrict(ex.text, ex.dialect) : null;
@@ -76,6 +78,7 @@ export async function scoreWithValues(samples: Sample[], opts: ScoreOptions = {}
     else if (!parsed) score.parseError = { message: `no JSON found (extract mode ${mode})`, offset: 0, line: 1, column: 1 };
     const value = parsed?.ok ? parsed.value : undefined;
     values.push(value);
+    texts.push(parsed?.ok ? { text: ex.text, dialect: ex.dialect } : null);
     if (s.gold !== undefined) {
       score.accuracy = score.parsed ? accuracy(value, s.gold, { relTol: opts.relTol }) : { structureF1: 0, structurePrecision: 0, structureRecall: 0, contentAccuracy: 0, exact: false };
       score.jsonMatch = jsonMatch(value, s.gold);
@@ -87,11 +90,12 @@ export async function scoreWithValues(samples: Sample[], opts: ScoreOptions = {}
   // parsed outputs are validated, the others carry `null` and are discarded after compiling.
   const withSchema = samples.map((s, i) => i).filter((i) => samples[i].schema !== undefined);
   if (withSchema.length) {
-    const requests = withSchema.map((i) => ({ schema: samples[i].schema, instance: values[i] ?? null }));
     const compiler = opts.inline;
     const pool = compiler ? null : opts.pool ?? new ValidationPool({ timeoutMs: opts.timeoutMs, workers: opts.workers });
     try {
-      const outcomes: ComplyOutcome[] = pool ? await pool.comply(requests) : requests.map((r) => complyOne(compiler!, schemaHash(r.schema), r.schema, r.instance));
+      const outcomes: ComplyOutcome[] = pool
+        ? await pool.comply(withSchema.map((i) => ({ schema: samples[i].schema, ...(texts[i] ?? { instance: null }) })))
+        : withSchema.map((i) => complyOne(compiler!, schemaHash(samples[i].schema), samples[i].schema, values[i] ?? null));
       withSchema.forEach((i, k) => {
         const o = outcomes[k];
         const sc = scores[i];
