@@ -6,7 +6,7 @@
  * the best validation epoch (the test set never steers training).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { adamw, createMlp, Rng } from '@repro/core';
+import { adamw, createMlp, Rng, standardizeColumns } from '@repro/core';
 import { encode, type Encoder } from './model.js';
 import type { SplitData, TabularData, TabularTask } from './data.js';
 
@@ -36,23 +36,18 @@ export function embed(enc: Encoder, x: TabularData, adapter: Adapter, batch = 10
 
 export interface Features { train: Float32Array; val: Float32Array; test: Float32Array; dim: number }
 
-export const rawFeatures = (t: TabularTask): Features => standardize({ train: t.train.raw, val: t.val.raw, test: t.test.raw, dim: t.train.rawDim });
+/** Raw features z-scored with the training rows' statistics (copies: the task keeps its arrays). */
+export const rawFeatures = (t: TabularTask): Features => standardize({ train: t.train.raw.slice(), val: t.val.raw.slice(), test: t.test.raw.slice(), dim: t.train.rawDim });
 
 /**
- * Standardises every feature with the training rows' mean and deviation. The frozen encoder's
- * outputs vary across rows on a scale of 1e-3 (its LayerNorm output is dominated by the positional
- * encoding), far below what a freshly initialised MLP can use; the z-score puts every arm's inputs
- * on one scale.
+ * Standardises every feature, in place, with the training rows' mean and deviation. The frozen
+ * encoder's outputs vary across rows on a small scale next to their mean (its LayerNorm output
+ * carries the positional encoding), below what a freshly initialised MLP can use; the z-score puts
+ * every arm's inputs on one scale.
  */
-export function standardize(f: Features): Features {
-  const n = f.train.length / f.dim;
-  const mean = new Float64Array(f.dim);
-  const sq = new Float64Array(f.dim);
-  for (let i = 0; i < n; i++) for (let j = 0; j < f.dim; j++) { const v = f.train[i * f.dim + j]; mean[j] += v; sq[j] += v * v; }
-  const sd = mean.map((m, j) => { const mu = m / n; return Math.sqrt(Math.max(0, sq[j] / n - mu * mu)) || 1; });
-  for (let j = 0; j < f.dim; j++) mean[j] /= n;
-  const z = (x: Float32Array) => x.map((v, k) => (v - mean[k % f.dim]) / sd[k % f.dim]);
-  return { train: z(f.train), val: z(f.val), test: z(f.test), dim: f.dim };
+function standardize(f: Features): Features {
+  standardizeColumns(f.train, [f.val, f.test], f.dim);
+  return f;
 }
 
 export function encoderFeatures(enc: Encoder, t: TabularTask, adapter: Adapter): Features {
