@@ -95,11 +95,16 @@ export class Trainer {
     const train = [...this.ctxVars, ...this.predVars];
     const lossValue = tf.tidy(() => {
       const full = encode(this.target, xNum, xCat, null, false);
-      const targets = masks.targets.map((t) => gatherTokens(full, t, masks.nTrgt));
+      // All targets in one predictor pass, as the reference does: the context repeated once per
+      // target along the batch, the targets' indices one after another. Every target has nTrgt
+      // tokens, so the mean over the stack is the mean of the per-target losses.
+      const k = masks.targets.length;
+      const trgtIdx = concatIndices(masks.targets);
+      const targets = gatherTokens(tf.tile(full, [k, 1, 1]) as tf.Tensor3D, trgtIdx, masks.nTrgt);
+      const ctxIdx = concatIndices(Array.from({ length: k }, () => masks.context));
       const { value, grads } = tf.variableGrads(() => {
         const ctx = encode(this.ctxEnc, xNum, xCat, { idx: masks.context, n: masks.nCtx }, true);
-        const losses = masks.targets.map((t, k) => jepaLoss(predict(this.pred, shape, ctx, masks.context, t, masks.nTrgt, true), targets[k]));
-        return tf.div(tf.addN(losses), losses.length) as tf.Scalar;
+        return jepaLoss(predict(this.pred, shape, tf.tile(ctx, [k, 1, 1]) as tf.Tensor3D, ctxIdx, trgtIdx, masks.nTrgt, true), targets);
       }, train);
       this.opt.step(train, train.map((v) => (this.isCtx.has(v.name) ? tf.clipByValue(grads[v.name], -cfg.gradClip, cfg.gradClip) : grads[v.name])), lr);
       return value;
@@ -154,4 +159,11 @@ export async function pretrain(data: TabularData, shape: TjepaShape, cfg: Pretra
   }
   trainer.dispose();
   return { target: trainer.target, history, steps: trainer.steps };
+}
+
+function concatIndices(parts: Int32Array[]): Int32Array {
+  const out = new Int32Array(parts.reduce((n, p) => n + p.length, 0));
+  let off = 0;
+  for (const p of parts) { out.set(p, off); off += p.length; }
+  return out;
 }

@@ -163,6 +163,21 @@ describe('model', () => {
     expect(dead).toEqual([]);
   });
 
+  it('one predictor pass over the context repeated per target equals one pass per target (rows never mix)', () => {
+    const rng = new Rng(5);
+    const enc = createEncoder(shape, rng, 'r');
+    const pred = createPredictor(shape, rng);
+    const xNum = tf.randomUniform([3, 2], 0, 1, 'float32', 7) as tf.Tensor2D;
+    const xCat = tf.tensor2d([[0, 1], [2, 0], [1, 1]]);
+    const ctxIdx = Int32Array.from([0, 4, 2, 3, 1, 4]);
+    const targets = [Int32Array.from([3, 1, 0, 4, 2, 3]), Int32Array.from([1, 2, 1, 2, 0, 3])];
+    const ctx = encode(enc, xNum, xCat, { idx: ctxIdx, n: 2 }, false);
+    const apart = tf.concat(targets.map((t) => predict(pred, shape, ctx, ctxIdx, t, 2, false)), 0);
+    const stacked = predict(pred, shape, tf.tile(ctx, [2, 1, 1]) as tf.Tensor3D, Int32Array.from([...ctxIdx, ...ctxIdx]), Int32Array.from([...targets[0], ...targets[1]]), 2, false);
+    expect(stacked.shape).toEqual([6, 2, 8]);
+    close(stacked.dataSync(), Array.from(apart.dataSync()), 1e-5);
+  });
+
   it('pretraining lowers the loss, keeps memory flat, and the target encoder follows the context encoder by EMA', async () => {
     const N = 256;
     const rng = new Rng(4);

@@ -1,5 +1,5 @@
 /**
- * One T-JEPA pretraining step (masks, context and target encoders, 4 predictor passes, clamped
+ * One T-JEPA pretraining step (masks, context and target encoders, all 4 targets in one predictor pass, clamped
  * gradients, AdamW, EMA) on an Adult-shaped batch: 512 rows, 6 numeric and 8 categorical features,
  * the tabular-ssl quick-profile model. `node dist/bench/step.bench.js` measures in three fresh
  * processes; suite tjepa-step records it.
