@@ -14,6 +14,16 @@ function repro(args: string[], env: Record<string, string | undefined> = {}) {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
+describe('the repro command', () => {
+  it('is linked by npm install (its file is committed, not built) and runs the command line', () => {
+    const linked = fileURLToPath(new URL('../../../node_modules/.bin/repro', import.meta.url));
+    expect(existsSync(linked), `${linked} missing: npm ci did not link the bin`).toBe(true);
+    const r = spawnSync(linked, ['--help'], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/repro run <suite>|Usage/);
+  });
+});
+
 describe('repro score-json', () => {
   it('scores a file against a schema and gold, reports malformed lines, writes per-sample JSONL', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'repro-score-'));
