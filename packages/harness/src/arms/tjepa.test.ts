@@ -20,8 +20,8 @@ function ctx(armId: string, dataset: string, over: Record<string, unknown>): Arm
 describe('tabular-ssl settings', () => {
   it('reads per-dataset values and names a bad field', () => {
     const c = armConfig(suite, suite.arms[1], 'quick');
-    expect(tabularConfig(c, 'adult').pretrain.epochs).toBe(5);
-    expect(tabularConfig(c, 'california-housing').pretrain.epochs).toBe(10);
+    expect(tabularConfig(c, 'adult').pretrain.epochs).toBe(4);
+    expect(tabularConfig(c, 'california-housing').pretrain.epochs).toBe(9);
     expect(tabularConfig(armConfig(suite, suite.arms[1], 'full'), 'adult').model.layers).toBe(16);
     expect(() => tabularConfig({ ...c, width: 'wide' }, 'adult')).toThrow(/config width must be a number/);
   });
