@@ -13,6 +13,7 @@ export { datasetFile, datasetStatus, fetchDataset, verifyFile, DatasetFileError 
 export { column, readJsonl, type Table, type Column } from './data/table.js';
 export { stratifiedSplit, randomSplit, batches, takeRows } from './data/split.js';
 export { standardizeColumns } from './data/normalize.js';
+export { concatTyped } from './arrays.js';
 export { symmetricNoise, asymmetricNoise, transitionNoise, cifar100BlockCycle, CIFAR10_ASYMMETRIC, DIGITS_ASYMMETRIC, type NoisyLabels } from './data/noise.js';
 export { loadOptdigits, parseOptdigits, type DigitsSplit } from './data/loaders/optdigits.js';
 export { loadAdult, parseAdult, ADULT_COLUMNS, type AdultSplit } from './data/loaders/adult.js';

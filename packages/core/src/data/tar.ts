@@ -3,6 +3,7 @@
  * prefixes honoured. Enough for dataset archives such as cifar-10-binary.tar.gz.
  */
 import { gunzipSync } from 'node:zlib';
+import { concatTyped } from '../arrays.js';
 
 export function readTar(archive: Uint8Array): Map<string, Uint8Array> {
   const buf = archive[0] === 0x1f && archive[1] === 0x8b ? new Uint8Array(gunzipSync(archive)) : archive;
@@ -46,8 +47,5 @@ export function writeTar(files: Record<string, Uint8Array>): Uint8Array {
     blocks.push(h, data, new Uint8Array((512 - (data.length % 512)) % 512));
   }
   blocks.push(new Uint8Array(1024));
-  const out = new Uint8Array(blocks.reduce((s, b) => s + b.length, 0));
-  let at = 0;
-  for (const b of blocks) { out.set(b, at); at += b.length; }
-  return out;
+  return concatTyped(Uint8Array, blocks);
 }
