@@ -9,7 +9,7 @@
  * one-hot categoricals.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { loadAdult, loadCaliforniaHousing, randomSplit, Rng, stratifiedSplit, type Table } from '@repro/core';
+import { loadAdult, loadCaliforniaHousing, mean, randomSplit, Rng, stratifiedSplit, type Table } from '@repro/core';
 
 export interface TabularData {
   rows: number;
@@ -107,8 +107,8 @@ export async function loadTask(dataset: string, seed: number): Promise<TabularTa
     const p = prepare(table, tr, [tr, va, te], ['ocean_proximity']);
     const target = Float32Array.from(y, (v) => v / 1e5);
     const ytr = take(target, tr);
-    const mean = ytr.reduce((a, b) => a + b, 0) / ytr.length;
-    const std = Math.sqrt(ytr.reduce((a, b) => a + (b - mean) ** 2, 0) / ytr.length);
+    const m = mean(ytr);
+    const std = Math.sqrt(ytr.reduce((a, b) => a + (b - m) ** 2, 0) / ytr.length);
     return {
       dataset, kind: 'regression', numNumeric: p.numNumeric, cardinalities: p.cards, targetStd: std,
       train: toSplit(p.parts[0], ytr), val: toSplit(p.parts[1], take(target, va)), test: toSplit(p.parts[2], take(target, te)),

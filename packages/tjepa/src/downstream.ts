@@ -6,7 +6,7 @@
  * the best validation epoch (the test set never steers training).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { adamw, createMlp, Rng, standardizeColumns } from '@repro/core';
+import { accuracy, adamw, concatTyped, createMlp, rmse, Rng, standardizeColumns } from '@repro/core';
 import { encode, type Encoder } from './model.js';
 import type { SplitData, TabularData, TabularTask } from './data.js';
 
@@ -28,10 +28,7 @@ export function embed(enc: Encoder, x: TabularData, adapter: Adapter, batch = 10
       return (adapter === 'mean-pool' ? tf.mean(h, 1) : h.reshape([n, -1])).dataSync() as Float32Array;
     }));
   }
-  const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
-  let off = 0;
-  for (const p of parts) { out.set(p, off); off += p.length; }
-  return out;
+  return concatTyped(Float32Array, parts);
 }
 
 export interface Features { train: Float32Array; val: Float32Array; test: Float32Array; dim: number }
@@ -57,17 +54,8 @@ export function encoderFeatures(enc: Encoder, t: TabularTask, adapter: Adapter):
 
 function evaluate(net: (x: tf.Tensor2D) => tf.Tensor2D, x: Float32Array, dim: number, split: SplitData, kind: TabularTask['kind']): number {
   return tf.tidy(() => {
-    const out = net(tf.tensor2d(x, [split.y.length, dim]));
-    if (kind === 'classification') {
-      const pred = out.argMax(1).dataSync();
-      let right = 0;
-      pred.forEach((p, i) => { if (p === split.y[i]) right++; });
-      return right / split.y.length;
-    }
-    const p = out.reshape([-1]).dataSync();
-    let se = 0;
-    p.forEach((v, i) => { se += (v - split.y[i]) ** 2; });
-    return Math.sqrt(se / split.y.length);
+    const out = net(tf.tensor2d(x, [split.y.length, dim])).dataSync();
+    return kind === 'classification' ? accuracy({ values: out, numClasses: 2 }, split.y) : rmse(out, split.y);
   });
 }
 

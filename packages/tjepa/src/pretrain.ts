@@ -1,6 +1,6 @@
 /**
  * T-JEPA pretraining (the reference's `src/train.py`): per batch, masks; the context encoder on the
- * context tokens; the predictor for each of the targets; MSE against the target encoder's outputs at
+ * context tokens; the predictor on all the targets in one pass; MSE against the target encoder's outputs at
  * the target tokens (no gradient). The context encoder's gradients are clamped element-wise to
  * +-1; AdamW (no weight decay on biases and 1-D parameters) with linear warm-up then cosine
  * learning rate and a cosine weight-decay schedule; then the target encoder follows by EMA with
@@ -9,7 +9,7 @@
  * schedulers write theirs; `firstStep: 'reference'` keeps that.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { adamw, NonFiniteError, Rng, type Optimizer } from '@repro/core';
+import { adamw, concatTyped, NonFiniteError, Rng, type Optimizer } from '@repro/core';
 import { maskBounds, sampleMasks, type MaskBounds, type MaskIndexing, type MaskShares } from './masks.js';
 import { gatherTokens } from './layers.js';
 import { createEncoder, createPredictor, encode, encoderParams, jepaLoss, predict, predictorParams, type Encoder, type Predictor, type TjepaShape } from './model.js';
@@ -99,9 +99,9 @@ export class Trainer {
       // target along the batch, the targets' indices one after another. Every target has nTrgt
       // tokens, so the mean over the stack is the mean of the per-target losses.
       const k = masks.targets.length;
-      const trgtIdx = concatIndices(masks.targets);
-      const targets = gatherTokens(tf.tile(full, [k, 1, 1]) as tf.Tensor3D, trgtIdx, masks.nTrgt);
-      const ctxIdx = concatIndices(Array.from({ length: k }, () => masks.context));
+      const targets = tf.concat(masks.targets.map((t) => gatherTokens(full, t, masks.nTrgt)), 0);
+      const trgtIdx = concatTyped(Int32Array, masks.targets);
+      const ctxIdx = concatTyped(Int32Array, Array.from({ length: k }, () => masks.context));
       const { value, grads } = tf.variableGrads(() => {
         const ctx = encode(this.ctxEnc, xNum, xCat, { idx: masks.context, n: masks.nCtx }, true);
         return jepaLoss(predict(this.pred, shape, tf.tile(ctx, [k, 1, 1]) as tf.Tensor3D, ctxIdx, trgtIdx, masks.nTrgt, true), targets);
@@ -159,11 +159,4 @@ export async function pretrain(data: TabularData, shape: TjepaShape, cfg: Pretra
   }
   trainer.dispose();
   return { target: trainer.target, history, steps: trainer.steps };
-}
-
-function concatIndices(parts: Int32Array[]): Int32Array {
-  const out = new Int32Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) { out.set(p, off); off += p.length; }
-  return out;
 }
