@@ -3,6 +3,7 @@
  * structure H-Score over pairs (line i of one with line i of the other), and each sub-score's mean.
  */
 import { readFileSync } from 'node:fs';
+import { mean } from '@repro/core';
 import { scoreHtml } from './html.js';
 import { scoreLatex } from './latex.js';
 import { scoreTable } from './table.js';
@@ -20,9 +21,9 @@ export function scoreCorpus(format: Format, preds: string[], golds: string[], op
   if (preds.length !== golds.length) throw new Error(`${preds.length} prediction(s) for ${golds.length} reference(s): the files must pair line by line`);
   if (!preds.length) throw new Error('no predictions to score');
   const perItem = preds.map((p, i) => SCORERS[format](p, golds[i], opts));
-  const mean = (f: (s: HScore) => number) => perItem.reduce((a, s) => a + f(s), 0) / perItem.length;
-  const sub = Object.fromEntries(Object.keys(perItem[0].sub).map((k) => [k, mean((s) => s.sub[k])]));
-  return { n: perItem.length, content: mean((s) => s.content), structure: mean((s) => s.structure), sub, perItem };
+  const avg = (f: (s: HScore) => number) => mean(perItem.map(f));
+  const sub = Object.fromEntries(Object.keys(perItem[0].sub).map((k) => [k, avg((s) => s.sub[k])]));
+  return { n: perItem.length, content: avg((s) => s.content), structure: avg((s) => s.structure), sub, perItem };
 }
 
 /** Python's `readlines()`: lines with their line endings kept (the reference scores them so). */

@@ -4,7 +4,7 @@
  * corruption at each strength, and the mean content and structure H-Score in both modes. The paper
  * never shows how its metric responds; this does.
  */
-import { Rng, type Table } from '@repro/core';
+import { mean, Rng, type Table } from '@repro/core';
 import { CORRUPTIONS, corrupt, type Corruption } from './corrupt.js';
 import { SCORERS } from './corpus.js';
 import { RENDERERS, type SimpleTable, type TableDoc } from './render.js';
@@ -70,8 +70,6 @@ export function runSensitivity(format: Format, docs: TableDoc[], seed: number, s
   }
   return { format, identity, cells };
 }
-
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 /** Metric name of one cell: `content_ref_cell_edits_50` (strength in percent). */
 export function sensitivityMetric(kind: 'content' | 'structure', mode: ScoreMode, corruption: Corruption, strength: number): string {
