@@ -7,7 +7,7 @@ import { maskBounds, pyRound, sampleMasks, sampleSize } from './masks.js';
 import { emaMomentum, emaUpdate, warmupCosine } from './schedules.js';
 import { gatherTokens } from './layers.js';
 import { createEncoder, createPredictor, encode, encoderParams, jepaLoss, numTokens, predict, predictorParams, tokenize, type TjepaShape } from './model.js';
-import { pretrain } from './pretrain.js';
+import { pretrain, Trainer } from './pretrain.js';
 
 const g = readGolden<Record<string, unknown>>('tjepa/golden.json');
 const close = (a: ArrayLike<number>, b: number[], tol = 1e-5) => {
@@ -176,6 +176,30 @@ describe('model', () => {
     const stacked = predict(pred, shape, tf.tile(ctx, [2, 1, 1]) as tf.Tensor3D, Int32Array.from([...ctxIdx, ...ctxIdx]), Int32Array.from([...targets[0], ...targets[1]]), 2, false);
     expect(stacked.shape).toEqual([6, 2, 8]);
     close(stacked.dataSync(), Array.from(apart.dataSync()), 1e-5);
+  });
+
+  it("a training step moves the target encoder by the EMA update the golden vectors check (emaUpdate's formula)", async () => {
+    const cfg = {
+      epochs: 2, batchSize: 16, lr: 3e-3, warmupEpochs: 1, weightDecay: 0, finalWeightDecay: 0, emaStart: 0.996, numTargets: 4,
+      shares: { minContext: 0.25, maxContext: 0.5, minTarget: 0.25, maxTarget: 0.5 }, maskIndexing: 'fixed' as const, firstStep: 'reference' as const, gradClip: 1,
+    };
+    const trainer = new Trainer(shape, cfg, 3, 5);
+    const rng = new Rng(6);
+    const xNum = tf.tensor2d(Float32Array.from({ length: 16 * 2 }, () => rng.float()), [16, 2]);
+    const xCat = tf.tensor2d(Float32Array.from({ length: 16 * 2 }, (_, i) => (i % 2 ? rng.int(2) : rng.int(3))), [16, 2]);
+    await trainer.step(xNum, xCat, 1);
+    const before = encoderParams(trainer.target).map((v) => Array.from(v.dataSync()));
+    await trainer.step(xNum, xCat, 1);
+    const m = emaMomentum(2, 5, 2, 0.996);
+    const online = encoderParams(trainer.ctxEnc);
+    encoderParams(trainer.target).forEach((v, i) => {
+      const expected = before[i];
+      emaUpdate(expected, online[i].dataSync(), m);
+      close(v.dataSync(), expected, 1e-6);
+    });
+    trainer.dispose();
+    for (const v of encoderParams(trainer.target)) v.dispose();
+    trainer.target.pe.dispose();
   });
 
   it('pretraining lowers the loss, keeps memory flat, and the target encoder follows the context encoder by EMA', async () => {
