@@ -87,10 +87,14 @@ function toSplit(p: Prepared, y: Float32Array): SplitData {
 
 const take = <T extends ArrayLike<number>>(v: T, idx: Int32Array) => Float32Array.from(idx, (i) => v[i]);
 
-export async function loadTask(dataset: string, seed: number): Promise<TabularTask> {
+/**
+ * The task with its splits drawn from `splitSeed`. The suite fixes it across runs, as the reference
+ * does (its `random_state` 42 for every run), so that run seeds vary only what training draws.
+ */
+export async function loadTask(dataset: string, splitSeed: number): Promise<TabularTask> {
   if (dataset === 'adult') {
     const { train, test } = await loadAdult();
-    const [fitRows, valRows] = stratifiedSplit(train.y, 0.2, new Rng(seed, 'tabular-ssl/adult-val'));
+    const [fitRows, valRows] = stratifiedSplit(train.y, 0.2, new Rng(splitSeed, 'tabular-ssl/adult-val'));
     // the test file is a separate table: prepare it with the statistics of the training rows
     const both = concatTables(train.table, test.table);
     const testRows = Int32Array.from({ length: test.table.rows }, (_, i) => train.table.rows + i);
@@ -103,7 +107,7 @@ export async function loadTask(dataset: string, seed: number): Promise<TabularTa
   }
   if (dataset === 'california-housing') {
     const { table, y } = await loadCaliforniaHousing();
-    const [tr, va, te] = randomSplit(table.rows, [0.64, 0.16, 0.2], new Rng(seed, 'tabular-ssl/california-split'));
+    const [tr, va, te] = randomSplit(table.rows, [0.64, 0.16, 0.2], new Rng(splitSeed, 'tabular-ssl/california-split'));
     const p = prepare(table, tr, [tr, va, te], ['ocean_proximity']);
     const target = Float32Array.from(y, (v) => v / 1e5);
     const ytr = take(target, tr);

@@ -18,10 +18,12 @@ export interface TabularConfig {
   pretrain: PretrainConfig;
   downstream: DownstreamConfig;
   adapter: Adapter;
+  /** The seed of the train/validation/test split; absent: the run's seed (suite versions 1-3). */
+  splitSeed?: number;
 }
 
 export async function runTabularSsl(arm: TabularArm, dataset: string, seed: number, cfg: TabularConfig, log: (l: string) => void = () => {}) {
-  const task = await loadTask(dataset, seed);
+  const task = await loadTask(dataset, cfg.splitSeed ?? seed);
   try {
     log(`${dataset}: ${task.train.y.length} train, ${task.val.y.length} validation, ${task.test.y.length} test rows; ${task.numNumeric} numeric, ${task.cardinalities.length} categorical features`);
     const shape: TjepaShape = { ...cfg.model, numNumeric: task.numNumeric, cardinalities: task.cardinalities };
@@ -81,5 +83,6 @@ export function tabularConfig(c: Record<string, unknown>, dataset: string): Tabu
       batchSize: num('downstreamBatchSize'), lr: num('downstreamLr'), weightDecay: num('downstreamWeightDecay', 0),
     },
     adapter: (c.adapter as 'linear-flatten' | 'mean-pool') ?? 'linear-flatten',
+    ...(c.splitSeed === undefined ? {} : { splitSeed: num('splitSeed') }),
   };
 }

@@ -22,6 +22,10 @@ describe('tabular-ssl settings', () => {
     const c = armConfig(suite, suite.arms[1], 'quick');
     expect(tabularConfig(c, 'adult').pretrain.epochs).toBe(4);
     expect(tabularConfig(c, 'california-housing').pretrain.epochs).toBe(9);
+    expect(tabularConfig(c, 'california-housing').downstream.epochs).toBe(150);
+    // every run of the suite shares one split
+    expect(tabularConfig(c, 'adult').splitSeed).toBe(42);
+    expect(tabularConfig({ ...c, splitSeed: undefined }, 'adult').splitSeed).toBeUndefined();
     expect(tabularConfig(armConfig(suite, suite.arms[1], 'full'), 'adult').model.layers).toBe(16);
     expect(() => tabularConfig({ ...c, width: 'wide' }, 'adult')).toThrow(/config width must be a number/);
   });
