@@ -77,6 +77,7 @@ export function tabularConfig(c: Record<string, unknown>, dataset: string): Tabu
       finalWeightDecay: num('finalWeightDecay', 0), emaStart: num('emaStart', 0.996), numTargets: num('numTargets', 4),
       shares: { minContext: shares.minContext, maxContext: shares.maxContext, minTarget: shares.minTarget, maxTarget: shares.maxTarget },
       maskIndexing: (c.maskIndexing as 'reference' | 'fixed') ?? 'reference', firstStep: (c.firstStep as 'reference' | 'scheduled') ?? 'reference', gradClip: num('gradClip', 1),
+      ...(c.pretrainMicroBatch === undefined ? {} : { microBatch: num('pretrainMicroBatch') }),
     },
     downstream: {
       hidden: (c.hidden as number[]) ?? [256, 256], adapterDim: num('adapterDim'), epochs: num('downstreamEpochs'), patience: num('patience'),

@@ -202,6 +202,36 @@ describe('model', () => {
     trainer.target.pe.dispose();
   });
 
+  it('a batch split into micro-batches gives the gradients and loss of the whole batch, and frees its slices', () => {
+    const cfg = {
+      epochs: 2, batchSize: 16, lr: 3e-3, warmupEpochs: 1, weightDecay: 0, finalWeightDecay: 0, emaStart: 0.996, numTargets: 4,
+      shares: { minContext: 0.25, maxContext: 0.5, minTarget: 0.25, maxTarget: 0.5 }, maskIndexing: 'fixed' as const, firstStep: 'reference' as const, gradClip: 1,
+    };
+    const whole = new Trainer(shape, cfg, 3, 5);
+    const split = new Trainer(shape, { ...cfg, microBatch: 5 }, 3, 5); // slices of 5, 5, 5 and 1 rows
+    const rng = new Rng(8);
+    const xNum = tf.tensor2d(Float32Array.from({ length: 16 * 2 }, () => rng.float()), [16, 2]);
+    const xCat = tf.tensor2d(Float32Array.from({ length: 16 * 2 }, (_, i) => (i % 2 ? rng.int(2) : rng.int(3))), [16, 2]);
+    const masks = sampleMasks(16, 4, shape.nReg, maskBounds(4, cfg.shares), new Rng(9), { indexing: 'fixed' });
+    const a = whole.gradients(xNum, xCat, masks);
+    const before = tf.memory().numTensors;
+    const b = split.gradients(xNum, xCat, masks);
+    // only the result stays: the loss and one gradient per trained variable
+    expect(tf.memory().numTensors - before).toBe(1 + Object.keys(b.grads).length);
+    close(b.value.dataSync(), Array.from(a.value.dataSync()), 1e-5);
+    const names = Object.keys(a.grads);
+    expect(Object.keys(b.grads).length).toBe(names.length);
+    expect(names.length).toBeGreaterThan(encoderParams(whole.ctxEnc).length); // the predictor's too
+    names.forEach((name, i) => {
+      const other = b.grads[Object.keys(b.grads)[i]];
+      const ga = Array.from(a.grads[name].dataSync());
+      const scale = Math.max(...ga.map(Math.abs));
+      close(other.dataSync().map((g) => g / scale), ga.map((g) => g / scale), 1e-5);
+    });
+    for (const t of [whole, split]) { t.dispose(); for (const v of encoderParams(t.target)) v.dispose(); t.target.pe.dispose(); }
+    tf.dispose([a.value, b.value, ...Object.values(a.grads), ...Object.values(b.grads), xNum, xCat]);
+  });
+
   it('pretraining lowers the loss, keeps memory flat, and the target encoder follows the context encoder by EMA', async () => {
     const N = 256;
     const rng = new Rng(4);

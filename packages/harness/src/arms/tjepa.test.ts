@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '@repro/core';
 import { useSharedMirror } from '@repro/core/testing';
-import { tabularConfig } from '@repro/tjepa';
+import * as tf from '@tensorflow/tfjs-core';
+import { embed, encoderParams, pretrain, tabularConfig } from '@repro/tjepa';
 import { armConfig, listSuites } from '../spec.js';
 import { tabularArms } from './tjepa.js';
 import type { ArmContext } from './types.js';
@@ -29,6 +30,30 @@ describe('tabular-ssl settings', () => {
     expect(tabularConfig(armConfig(suite, suite.arms[1], 'full'), 'adult').model.layers).toBe(16);
     expect(() => tabularConfig({ ...c, width: 'wide' }, 'adult')).toThrow(/config width must be a number/);
   });
+});
+
+describe('tabular-ssl full profile', () => {
+  // The full profile (the reference's Jannis-style model) is too slow to run here; this checks that
+  // its settings build a model that trains and embeds, on two steps of a small synthetic table.
+  it('pretrains the 16-layer, width-64 encoder with its 16-layer predictor and embeds rows', async () => {
+    const cfg = tabularConfig(armConfig(suite, suite.arms[1], 'full'), 'california-housing');
+    expect([cfg.model.width, cfg.model.layers, cfg.model.predWidth, cfg.model.predLayers, cfg.model.predHeads]).toEqual([64, 16, 16, 16, 4]);
+    // batches of 512 in slices of 128: one pass over 512 rows exhausts the wasm heap
+    expect([cfg.pretrain.batchSize, cfg.pretrain.microBatch]).toEqual([512, 128]);
+    expect(tabularConfig(armConfig(suite, suite.arms[1], 'quick'), 'adult').pretrain.microBatch).toBeUndefined();
+    const rows = 64;
+    const data = { rows, numeric: tf.randomUniform([rows, 8], 0, 1, 'float32', 7) as tf.Tensor2D, categorical: null };
+    const shape = { ...cfg.model, numNumeric: 8, cardinalities: [] };
+    const p = await pretrain(data, shape, { ...cfg.pretrain, epochs: 1, batchSize: 32, microBatch: 16 }, 1);
+    expect(p.steps).toBe(2);
+    expect(Number.isFinite(p.history[0].loss)).toBe(true);
+    const z = embed(p.target, data, 'linear-flatten');
+    expect(z.length).toBe(rows * (1 + 8) * 64); // [reg, 8 numeric] tokens of width 64
+    expect(z.every(Number.isFinite)).toBe(true);
+    for (const v of encoderParams(p.target)) v.dispose();
+    p.target.pe.dispose();
+    data.numeric.dispose();
+  }, 120_000);
 });
 
 describe.skipIf(!mirror)('tabular-ssl arms on California Housing (one short epoch each)', () => {
