@@ -36,8 +36,8 @@ await benchMain(fileURLToPath(import.meta.url), {
     process.stdout.write(`REPRO_BENCH_META ${JSON.stringify({ instances: samples.length })}\n`);
   },
   tasks: {
-    score_inline: async () => { aggregate(await scoreSamples(samples, { inline: compiler }), 1, 200); },
-    score_pool: async () => { aggregate(await scoreSamples(samples, { pool: pool! }), 1, 200); },
+    score_inline: async () => { aggregate(await scoreSamples(samples, { inline: compiler }), 1); },
+    score_pool: async () => { aggregate(await scoreSamples(samples, { pool: pool! }), 1); },
   },
 });
 await (pool as ValidationPool | null)?.close();
