@@ -15,9 +15,9 @@ describe('recorded provider', () => {
     ].join('\n');
     const rec = parseRecorded(text, 'out.jsonl');
     expect(rec.problems.map((p) => p.split(':').slice(0, 2).join(':'))).toEqual(['out.jsonl:3', 'out.jsonl:5', 'out.jsonl:7', 'out.jsonl:8']);
-    expect(rec.outputs.get('a')!.text).toBe('later');
-    expect(rec.outputs.get('2')).toMatchObject({ text: '[1]', finishReason: 'length', usage: { promptTokens: 3, completionTokens: null } });
-    expect(rec.outputs.get('c')!.text).toBe('hi');
+    expect(rec.lines.get('a')).toMatchObject({ completion: { text: 'later' }, line: 8, row: { id: 'a', text: 'later' } });
+    expect(rec.lines.get('2')!.completion).toMatchObject({ text: '[1]', finishReason: 'length', usage: { promptTokens: 3, completionTokens: null } });
+    expect(rec.lines.get('c')!.completion.text).toBe('hi');
     const j = joinRecorded([{ id: 'a' }, { id: '2' }, { id: 'zz' }], rec);
     expect(j.pairs.map(([s]) => s.id)).toEqual(['a', '2']);
     expect(j.missing).toEqual(['zz']);

@@ -7,10 +7,12 @@
 import { readFileSync } from 'node:fs';
 import { readChatResponse, type Completion } from './types.js';
 
+/** An accepted line: its completion, its line number, and the object as parsed (callers read fields beyond the output, such as a schema). */
+export interface RecordedLine { completion: Completion; line: number; row: Record<string, unknown> }
+
 export interface RecordedOutputs {
-  outputs: Map<string, Completion>;
-  /** Each accepted line as parsed, with its line number (callers read fields beyond the output, such as a schema). */
-  rows: Map<string, { line: number; row: Record<string, unknown> }>;
+  /** By id; a repeated id keeps its last line. */
+  lines: Map<string, RecordedLine>;
   problems: string[];
 }
 
@@ -22,8 +24,7 @@ function completionOf(row: Record<string, unknown>): { text: string; finishReaso
 }
 
 export function parseRecorded(text: string, source: string): RecordedOutputs {
-  const outputs = new Map<string, Completion>();
-  const rows = new Map<string, { line: number; row: Record<string, unknown> }>();
+  const lines = new Map<string, RecordedLine>();
   const problems: string[] = [];
   text.split(/\r?\n/).forEach((line, i) => {
     if (!line.trim()) return;
@@ -36,11 +37,10 @@ export function parseRecorded(text: string, source: string): RecordedOutputs {
     const id = String(r.id);
     const c = completionOf(r);
     if (!c) { problems.push(`${where}: no output (give output, text, completion, or an OpenAI response with choices[0].message.content)`); return; }
-    if (outputs.has(id)) problems.push(`${where}: id ${JSON.stringify(id)} repeats an earlier line; the later line wins`);
-    outputs.set(id, { id, ...c });
-    rows.set(id, { line: i + 1, row: r });
+    if (lines.has(id)) problems.push(`${where}: id ${JSON.stringify(id)} repeats an earlier line; the later line wins`);
+    lines.set(id, { completion: { id, ...c }, line: i + 1, row: r });
   });
-  return { outputs, rows, problems };
+  return { lines, problems };
 }
 
 export function readRecorded(file: string): RecordedOutputs {
@@ -53,8 +53,8 @@ export function joinRecorded<T extends { id: string }>(samples: T[], rec: Record
   const missing: string[] = [];
   const seen = new Set<string>();
   for (const s of samples) {
-    const c = rec.outputs.get(s.id);
-    if (c) { pairs.push([s, c]); seen.add(s.id); } else missing.push(s.id);
+    const l = rec.lines.get(s.id);
+    if (l) { pairs.push([s, l.completion]); seen.add(s.id); } else missing.push(s.id);
   }
-  return { pairs, missing, unused: [...rec.outputs.keys()].filter((k) => !seen.has(k)) };
+  return { pairs, missing, unused: [...rec.lines.keys()].filter((k) => !seen.has(k)) };
 }

@@ -59,15 +59,14 @@ export async function scoreFile(o: ScoreFileOptions): Promise<ScoreFileResult> {
     }
   }
   const samples: Sample[] = [];
-  for (const [id, c] of rec.outputs) {
-    const row = rec.rows.get(id);
+  for (const [id, { completion: c, line, row }] of rec.lines) {
     const s: Sample = { id, output: c.text, finishReason: c.finishReason };
     if (schema !== undefined) s.schema = schema;
     if (o.schemasField) {
-      if (row?.row.schema === undefined) problems.push(`${o.outputs}:${row?.line ?? '?'}: --schemas-field but the line has no schema field`);
-      else s.schema = row.row.schema;
+      if (row.schema === undefined) problems.push(`${o.outputs}:${line}: --schemas-field but the line has no schema field`);
+      else s.schema = row.schema;
     }
-    const g = gold.get(id) ?? row?.row.gold;
+    const g = gold.get(id) ?? row.gold;
     if (g !== undefined) s.gold = g;
     else if (o.gold) problems.push(`${o.gold}: no gold for id ${JSON.stringify(id)}`);
     samples.push(s);
