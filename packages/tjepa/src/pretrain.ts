@@ -69,6 +69,8 @@ export class Trainer {
   private readonly ctxVars: tf.Variable[];
   private readonly trgVars: tf.Variable[];
   private readonly predVars: tf.Variable[];
+  /** What the optimizer trains: the context encoder's and the predictor's variables. */
+  private readonly trainVars: tf.Variable[];
   private readonly isCtx: Set<string>;
   private readonly opt: Optimizer;
   private readonly bounds: MaskBounds;
@@ -86,6 +88,7 @@ export class Trainer {
     this.trgVars = encoderParams(this.target);
     this.trgVars.forEach((d, i) => d.assign(this.ctxVars[i]));
     this.predVars = predictorParams(this.pred);
+    this.trainVars = [...this.ctxVars, ...this.predVars];
     this.isCtx = new Set(this.ctxVars.map((v) => v.name));
     this.wd = cfg.weightDecay;
     this.opt = adamw({ weightDecay: () => this.wd, decay: (v) => v.shape.length > 1 });
@@ -102,7 +105,7 @@ export class Trainer {
     const first = this.steps === 0 && cfg.firstStep === 'reference';
     const lr = first ? 1e-3 : warmupCosine(this.steps + 1, { warmupSteps: this.stepsPerEpoch * cfg.warmupEpochs, totalSteps: total, refLr: cfg.lr });
     this.wd = first ? 1e-2 : cosineWeightDecay(this.steps + 1, { totalSteps: total, refWd: cfg.weightDecay, finalWd: cfg.finalWeightDecay });
-    const train = this.trained();
+    const train = this.trainVars;
     const lossValue = tf.tidy(() => {
       const { value, grads } = this.gradients(xNum, xCat, masks);
       this.opt.step(train, train.map((v) => (this.isCtx.has(v.name) ? tf.clipByValue(grads[v.name], -cfg.gradClip, cfg.gradClip) : grads[v.name])), lr);
@@ -116,10 +119,6 @@ export class Trainer {
     tf.tidy(() => this.trgVars.forEach((t, i) => t.assign(tf.add(tf.mul(t, m), tf.mul(this.ctxVars[i], 1 - m)))));
     this.steps++;
     return l;
-  }
-
-  private trained(): tf.Variable[] {
-    return [...this.ctxVars, ...this.predVars];
   }
 
   /**
@@ -162,14 +161,14 @@ export class Trainer {
       return tf.variableGrads(() => {
         const ctx = encode(this.ctxEnc, xNum, xCat, { idx: masks.context, n: masks.nCtx }, true);
         return jepaLoss(predict(this.pred, shape, tf.tile(ctx, [k, 1, 1]) as tf.Tensor3D, ctxIdx, trgtIdx, masks.nTrgt, true), targets);
-      }, this.trained());
+      }, this.trainVars);
     });
   }
 
   /** Frees everything but the target encoder, which the caller keeps. */
   dispose(): void {
     this.opt.dispose();
-    for (const v of [...this.ctxVars, ...this.predVars]) v.dispose();
+    for (const v of this.trainVars) v.dispose();
     this.ctxEnc.pe.dispose();
     this.pred.pe.dispose();
   }
