@@ -34,17 +34,34 @@ export interface ScoreSummary {
  * needs how often each group is drawn: with few groups (0/1 metrics) those counts are drawn
  * directly from their multinomial, otherwise from n index draws.
  */
+/**
+ * Row i's grouping key. Rows of 0/1/null (the rate metrics, which is most rows) get a base-3 number,
+ * so grouping a large run allocates no string per sample; any other value falls back to the joined
+ * row. The two kinds never collide (a number against a string); past 33 columns 3^M would lose
+ * integer precision, so such tables always use the string.
+ */
+function rowKey(columns: (number | null)[][], i: number): number | string {
+  if (columns.length > 33) return columns.map((c) => c[i]).join('|');
+  let key = 0;
+  for (let m = columns.length - 1; m >= 0; m--) {
+    const v = columns[m][i];
+    const digit = v === null ? 0 : v === 0 ? 1 : v === 1 ? 2 : -1;
+    if (digit < 0) return columns.map((c) => c[i]).join('|');
+    key = key * 3 + digit;
+  }
+  return key;
+}
+
 export function rates(columns: (number | null)[][], seed: number, resamples = 1000): (Rate | null)[] {
   const n = columns[0]?.length ?? 0;
   const M = columns.length;
   const groupOf = new Int32Array(n);
-  const keys = new Map<string, number>();
+  const keys = new Map<number | string, number>();
   const rows: (number | null)[][] = [];
   for (let i = 0; i < n; i++) {
-    const row = columns.map((c) => c[i]);
-    const key = row.join('|');
+    const key = rowKey(columns, i);
     let g = keys.get(key);
-    if (g === undefined) { g = rows.length; keys.set(key, g); rows.push(row); }
+    if (g === undefined) { g = rows.length; keys.set(key, g); rows.push(columns.map((c) => c[i])); }
     groupOf[i] = g;
   }
   const K = rows.length;
