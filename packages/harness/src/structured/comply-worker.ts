@@ -1,12 +1,12 @@
 /**
- * A validation worker: compiles schemas (cached by hash for the worker's life) and validates
- * batches of instances, publishing how many items of the batch it has finished in a shared
+ * A validation worker: parses instances sent as text, compiles schemas (cached by hash for the
+ * worker's life) and validates, publishing how many items of the batch it has finished in a shared
  * counter so the pool can tell which item hung (a catastrophic regular expression) and stop it.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { SchemaCompiler } from './comply.js';
-import { NOT_JSON, readPythonJson } from './python-json.js';
-import { complyOne, type ComplyBatch, type ComplyItem } from './pool-protocol.js';
+import { parseStrict } from './parse.js';
+import { complyOne, packOutcome, PAYLOAD, type ComplyBatch, type ComplyOutcome, type ComplyReply } from './pool-protocol.js';
 
 const progress = new Int32Array(workerData.progress as SharedArrayBuffer);
 const compiler = new SchemaCompiler();
@@ -16,18 +16,26 @@ const schemas = new Map<string, unknown>();
 
 parentPort!.on('message', (batch: ComplyBatch) => {
   for (const [h, s] of batch.schemas) schemas.set(h, s);
-  const results = batch.items.map((item, i) => {
+  const n = batch.hashes.length;
+  const codes = new Uint8Array(n);
+  const extras: ComplyReply['extras'] = [];
+  for (let i = 0; i < n; i++) {
     Atomics.store(progress, 0, i);
-    return complyOne(compiler, item.hash, schemas.get(item.hash), instanceOf(item));
-  });
-  Atomics.store(progress, 0, batch.items.length);
-  parentPort!.postMessage({ id: batch.id, results });
+    const { code, extra } = packOutcome(checkItem(batch, i));
+    codes[i] = code;
+    if (extra) extras.push([i, extra]);
+  }
+  Atomics.store(progress, 0, n);
+  const reply: ComplyReply = { id: batch.id, codes, extras };
+  parentPort!.postMessage(reply, [codes.buffer]);
 });
 
-/** The item's instance. Text was parsed by the sender already, so it parses here too. */
-function instanceOf(item: ComplyItem): unknown {
-  if (item.text === undefined) return item.instance;
-  if (item.dialect !== 'python') return JSON.parse(item.text);
-  const v = readPythonJson(item.text);
-  return v === NOT_JSON ? null : v;
+function checkItem(batch: ComplyBatch, i: number): ComplyOutcome {
+  const hash = batch.hashes[i];
+  const kind = batch.kinds[i];
+  if (kind === PAYLOAD.value) return complyOne(compiler, hash, schemas.get(hash), batch.payloads[i]);
+  const parsed = parseStrict(batch.payloads[i] as string, kind === PAYLOAD.python ? 'python' : 'rfc8259');
+  if (parsed.ok) return complyOne(compiler, hash, schemas.get(hash), parsed.value);
+  const { message, offset, line, column } = parsed;
+  return complyOne(compiler, hash, schemas.get(hash), undefined, { message, offset, line, column });
 }

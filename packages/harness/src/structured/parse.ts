@@ -4,7 +4,9 @@
  * tools that use it (lm-evaluation-harness, OpenAI evals): it also reads the bare tokens `NaN`,
  * `Infinity` and `-Infinity`.
  */
-import { parseJson, type JsonErrorPosition } from '@repro/core';
+// The light entry point: validation workers parse with this module, and @repro/core's index would
+// cost each of them a second to load.
+import { parseJson, type JsonErrorPosition } from '@repro/core/json';
 import { NOT_JSON, readPythonJson } from './python-json.js';
 
 export type ParseResult = { ok: true; value: unknown; nonFinite?: boolean } | ({ ok: false } & JsonErrorPosition);

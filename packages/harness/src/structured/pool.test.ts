@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { ValidationPool } from './pool.js';
+import { scoreSamples } from './score.js';
 
 describe('ValidationPool', () => {
   const pool = new ValidationPool({ workers: 2, timeoutMs: 400, batchSize: 3 });
@@ -42,4 +43,34 @@ describe('ValidationPool', () => {
     expect(nonFinite.map((o) => o.status)).toEqual(['invalid', 'valid']);
     expect(nonFinite.map((o) => o.status)).toEqual(nonFiniteValues.map((o) => o.status));
   });
+
+  it('text that does not parse comes back invalid with where it failed; its schema still counts', async () => {
+    const schema = { type: 'object' };
+    const out = await pool.comply([{ schema, text: '{"a": 1}' }, { schema, text: '{"a":\n 1,}' }, { schema: [1], text: '{' }]);
+    expect(out.map((o) => [o.status, o.declared])).toEqual([['valid', true], ['invalid', true], ['not-compiled', false]]);
+    expect(out[0].parseError).toBeUndefined();
+    expect(out[1].parseError).toMatchObject({ line: 2, column: 4 });
+    expect(out[2].parseError).toMatchObject({ offset: 1 });
+  });
+
+  it('an output whose check timed out in a worker is still scored as parsed', async () => {
+    const evil = { type: 'string', pattern: '^(a+)+$' };
+    const scores = await scoreSamples([
+      { id: 'slow', output: JSON.stringify(`${'a'.repeat(40)}b`), schema: evil },
+      { id: 'fine', output: '"aaa"', schema: evil },
+    ], { pool });
+    expect(scores.map((s) => [s.parsed, s.complyStatus, s.compliant])).toEqual([[true, 'timeout', false], [true, 'valid', true]]);
+  }, 20_000);
+
+  it('an output the pool stopped before its parse finished is parsed here, so a broken one is not counted as parsed', async () => {
+    // 5 MB that fail at the very end: the worker is still parsing when the 20 ms limit stops it.
+    const quick = new ValidationPool({ workers: 1, timeoutMs: 20 });
+    try {
+      const [s] = await scoreSamples([{ id: 'huge', output: `[${'1,'.repeat(2_500_000)}x]`, schema: { type: 'array' } }], { pool: quick });
+      expect(quick.restarts).toBe(1);
+      expect([s.parsed, s.complyStatus, s.parseError?.offset]).toEqual([false, 'invalid', 5_000_001]);
+    } finally {
+      await quick.close();
+    }
+  }, 20_000);
 });

@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { schemaHash } from './comply.js';
-import type { ComplyBatch, ComplyItem, ComplyOutcome } from './pool-protocol.js';
+import { PAYLOAD, unpackOutcome, type ComplyBatch, type ComplyOutcome, type ComplyReply } from './pool-protocol.js';
 
 export interface PoolOptions {
   /** Worker threads (default: the machine's parallelism, at most 4). */
@@ -19,7 +19,10 @@ export interface PoolOptions {
   batchSize?: number;
 }
 
-/** `text`, when given, is the instance's JSON text (see ComplyItem); `instance` is then ignored. */
+/**
+ * `text`, when given, is the instance's JSON text, which the worker parses (see ComplyBatch);
+ * `instance` is then ignored. Text that does not parse comes back `invalid`, with its `parseError`.
+ */
 export interface ComplyRequest { schema: unknown; instance?: unknown; text?: string; dialect?: 'rfc8259' | 'python'; hash?: string }
 
 /** The compiled worker script; tests run from src/, so they use the built copy in dist/. */
@@ -55,10 +58,11 @@ export class ValidationPool {
     const sab = new SharedArrayBuffer(4);
     const worker = new Worker(workerScript(), { workerData: { progress: sab } });
     const slot: Slot = { worker, progress: new Int32Array(sab), job: null, seen: 0, since: 0, known: new Set() };
-    worker.on('message', (msg: { id: number; results: ComplyOutcome[] }) => {
+    worker.on('message', (msg: ComplyReply) => {
       const job = slot.job;
       if (!job || job.batch.id !== msg.id) return;
-      msg.results.forEach((r, i) => { job.resolveInto[job.offsets[i]] = r; });
+      const extras = new Map(msg.extras);
+      for (let i = 0; i < msg.codes.length; i++) job.resolveInto[job.offsets[i]] = unpackOutcome(msg.codes[i], extras.get(i));
       slot.job = null;
       job.done();
       this.pump();
@@ -75,13 +79,18 @@ export class ValidationPool {
     void slot.worker.terminate();
     this.slots[this.slots.indexOf(slot)] = this.spawn();
     if (!job) return;
-    const at = Math.max(0, Math.min(i, job.batch.items.length - 1));
+    const { hashes, payloads, kinds } = job.batch;
+    const at = Math.max(0, Math.min(i, hashes.length - 1));
     job.resolveInto[job.offsets[at]] = { declared: status === 'timeout', status, errors: [message] };
     // The worker posts a batch's results at its end, so the items it finished before the failed
     // one are lost with it: they run again with the rest.
-    const keep = job.batch.items.map((_, k) => k).filter((k) => k !== at);
+    const keep = hashes.map((_, k) => k).filter((k) => k !== at);
     if (keep.length) {
-      this.queue.unshift({ ...job, batch: { ...job.batch, id: this.nextId++, items: keep.map((k) => job.batch.items[k]) }, offsets: keep.map((k) => job.offsets[k]) });
+      const batch: ComplyBatch = {
+        id: this.nextId++, schemas: job.batch.schemas,
+        hashes: keep.map((k) => hashes[k]), payloads: keep.map((k) => payloads[k]), kinds: Uint8Array.from(keep, (k) => kinds[k]),
+      };
+      this.queue.unshift({ ...job, batch, offsets: keep.map((k) => job.offsets[k]) });
     } else job.done();
     if (status === 'timeout') this.restarts++;
     this.pump();
@@ -124,16 +133,20 @@ export class ValidationPool {
     const hashes = requests.map((r) => r.hash ?? schemaHash(r.schema));
     const jobs: Promise<void>[] = [];
     for (let start = 0; start < requests.length; start += this.batchSize) {
+      const end = Math.min(start + this.batchSize, requests.length);
       const offsets: number[] = [];
-      const items: ComplyItem[] = [];
+      const payloads: unknown[] = [];
+      const kinds = new Uint8Array(end - start);
       const schemas = new Map<string, unknown>();
-      for (let i = start; i < Math.min(start + this.batchSize, requests.length); i++) {
+      for (let i = start; i < end; i++) {
         offsets.push(i);
         const r = requests[i];
-        items.push(r.text !== undefined ? { hash: hashes[i], text: r.text, ...(r.dialect === 'python' ? { dialect: r.dialect } : {}) } : { hash: hashes[i], instance: r.instance });
-        schemas.set(hashes[i], requests[i].schema);
+        payloads.push(r.text ?? r.instance);
+        kinds[i - start] = r.text === undefined ? PAYLOAD.value : r.dialect === 'python' ? PAYLOAD.python : PAYLOAD.rfc8259;
+        schemas.set(hashes[i], r.schema);
       }
-      jobs.push(new Promise<void>((done) => this.queue.push({ batch: { id: this.nextId++, schemas: [...schemas], items }, offsets, resolveInto: out, done })));
+      const batch: ComplyBatch = { id: this.nextId++, schemas: [...schemas], hashes: hashes.slice(start, end), payloads, kinds };
+      jobs.push(new Promise<void>((done) => this.queue.push({ batch, offsets, resolveInto: out, done })));
     }
     this.pump();
     await Promise.all(jobs);

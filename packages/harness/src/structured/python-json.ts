@@ -1,7 +1,6 @@
 /**
- * Python's `json.loads` dialect: JSON plus the bare tokens `NaN`, `Infinity` and `-Infinity`. Kept
- * apart from parse.ts (and free of @repro/core, whose import costs a second) because the validation
- * workers read instances with it.
+ * Python's `json.loads` dialect: JSON plus the bare tokens `NaN`, `Infinity` and `-Infinity`
+ * (parse.ts falls back to it for the `python` dialect).
  */
 
 /** What readPythonJson returns for text that is not JSON even in Python's dialect. */

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { readGolden } from '@repro/core/testing';
 import { accuracy, jsonMatch } from './accuracy.js';
-import { aggregate } from './aggregate.js';
+import { aggregate, rates } from './aggregate.js';
 import { canonicalJson, draftOf, normaliseSchema, SchemaCompiler, schemaHash, validateWith } from './comply.js';
 import { extractJson, pyStrip } from './extract.js';
 import { parseStrict } from './parse.js';
-import { scoreSamples, type SampleScore } from './score.js';
+import { scoreSamples, scoreWithValues, type Sample, type SampleScore } from './score.js';
 
 interface LmevalVector { name: string; prediction: string; schema?: unknown; json_validity?: boolean; schema_compliance: boolean }
 const lmeval = readGolden<{ schema: unknown; vectors: LmevalVector[] }>('structured-output/lmeval_vectors.json');
@@ -130,6 +130,32 @@ describe('lm-evaluation-harness jsonschema_bench', () => {
   });
 });
 
+describe('where outputs are parsed', () => {
+  it('the pool parsing an output gives the score this thread parsing it gives, parse errors included', async () => {
+    const schema = { type: 'object', properties: { a: { type: 'number', maximum: 3 } }, required: ['a'] };
+    const outputs = ['{"a": 1}', 'text {"a": 4} after', '{"a": 1,}', '{\n  "a": 01}', 'no json here', '{"a": NaN}', '```json\n{"a": Infinity}\n```', '[1, 2'];
+    const samples: Sample[] = outputs.flatMap((output, k) => [
+      { id: `s${k}`, output, schema },
+      { id: `bad${k}`, output, schema: [1] },
+      { id: `gold${k}`, output, schema, gold: { a: 1 } },
+      { id: `plain${k}`, output },
+    ]);
+    for (const extract of ['scan', 'lmeval', 'raw'] as const) {
+      const byPool = await scoreSamples(samples, { extract, workers: 1 });
+      const byThisThread = (await scoreWithValues(samples, { extract, workers: 1 })).scores;
+      const inline = await scoreSamples(samples, { extract, inline: new SchemaCompiler() });
+      expect(byPool, extract).toEqual(byThisThread);
+      expect(byPool, extract).toEqual(inline);
+    }
+    const scan = await scoreSamples(samples, { extract: 'scan', workers: 1 });
+    expect(scan.filter((s) => s.id.startsWith('s')).map((s) => [s.parsed, s.compliant])).toEqual([
+      [true, true], [true, false], [false, false], [false, false], [false, false], [false, false], [false, false], [false, false],
+    ]);
+    expect(scan.find((s) => s.id === 's3')!.parseError).toMatchObject({ line: 2, column: 9 });
+    expect(scan.find((s) => s.id === 'bad0')!).toMatchObject({ parsed: true, declared: false, complyStatus: 'not-compiled' });
+  });
+});
+
 describe('accuracy', () => {
   it('openai-evals json_match on every derived vector', () => {
     for (const v of derived.openai_evals_json_match_derived_by_reading) {
@@ -165,5 +191,22 @@ describe('aggregate', () => {
     expect(s.compliance!.n).toBe(3);
     expect(s.compliance!.ci[0]).toBeLessThanOrEqual(s.compliance!.estimate);
     expect(aggregate(scores, 7, 200)).toEqual(s);
+  });
+
+  it('groups rows without mixing them up: each estimate is its column\'s mean over the rows where it is present', () => {
+    // 0/1/null rows group by a numeric key, rows with other values by a string; both must keep
+    // every distinct row apart.
+    let x = 12345;
+    const next = () => { x = (x * 1103515245 + 12345) % 2147483648; return x / 2147483648; };
+    const cols: (number | null)[][] = Array.from({ length: 9 }, (_, m) => Array.from({ length: 500 }, () => {
+      const u = next();
+      return u < 0.2 ? null : m === 8 ? Math.round(u * 4) / 4 : u < 0.6 ? 0 : 1;
+    }));
+    const out = rates(cols, 3, 50);
+    cols.forEach((c, m) => {
+      const present = c.filter((v): v is number => v !== null);
+      expect(out[m]!.n).toBe(present.length);
+      expect(out[m]!.estimate).toBeCloseTo(present.reduce((a, b) => a + b, 0) / present.length, 12);
+    });
   });
 });

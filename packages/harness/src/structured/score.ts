@@ -1,11 +1,12 @@
 /**
  * The scoring pipeline: extract -> parse -> comply -> accuracy, one status per stage per sample.
- * Compliance runs in the worker pool (with its per-item time limit); everything else is in-process.
+ * Compliance runs in the worker pool (with its per-item time limit), and so does the parse of an
+ * output that only a schema needs; everything else is in-process.
  */
 import { accuracy, jsonMatch, type Accuracy } from './accuracy.js';
-import { extractJson, type ExtractMode } from './extract.js';
-import { parseStrict } from './parse.js';
-import { ValidationPool } from './pool.js';
+import { extractJson, type ExtractMode, type Extraction } from './extract.js';
+import { parseStrict, type ParseResult } from './parse.js';
+import { ValidationPool, type ComplyRequest } from './pool.js';
 import { schemaHash, type SchemaCompiler } from './comply.js';
 import { complyOne, type ComplyOutcome } from './pool-protocol.js';
 
@@ -53,63 +54,88 @@ export interface ScoreOptions {
 }
 
 export async function scoreSamples(samples: Sample[], opts: ScoreOptions = {}): Promise<SampleScore[]> {
-  return (await scoreWithValues(samples, opts)).scores;
+  return (await score(samples, opts, false)).scores;
 }
 
 /** The scores and each sample's parsed value (undefined where it did not parse). */
 export async function scoreWithValues(samples: Sample[], opts: ScoreOptions = {}): Promise<{ scores: SampleScore[]; values: unknown[] }> {
+  return score(samples, opts, true);
+}
+
+/** A sample's extraction and, unless the pool parses it, its parse. */
+interface Prepared { ex: Extraction; parsed: ParseResult | null; deferred: boolean }
+
+async function score(samples: Sample[], opts: ScoreOptions, keepValues: boolean): Promise<{ scores: SampleScore[]; values: unknown[] }> {
   const mode = opts.extract ?? 'raw';
-  const scores: SampleScore[] = [];
-  const values: unknown[] = [];
-  // The parsed text of each sample: the pool sends it rather than the value (see ComplyItem).
-  const texts: ({ text: string; dialect: 'rfc8259' | 'python' } | null)[] = [];
-  for (const s of samples) {
+  // With the pool, an output checked against a schema is parsed by the worker that checks it (it
+  // must parse it anyway: values do not cross threads cheaply), unless this thread needs the value
+  // itself: for accuracy against a gold value, or for the caller.
+  const poolParses = !opts.inline && !keepValues;
+  const prepared: Prepared[] = samples.map((s) => {
     const ex = extractJson(s.output, mode, s.finishReason);
-    const parsed = ex.found ? parseStrict(ex.text, ex.dialect) : null;
-    const score: SampleScore = {
-      id: s.id,
-      extract: { mode, found: ex.found, span: ex.span, trailing: ex.trailing, ...(ex.autoClosed ? { autoClosed: ex.autoClosed } : {}) },
-      truncated: ex.truncated,
-      parsed: parsed?.ok === true,
-      declared: s.schema === undefined ? null : false,
-      compliant: s.schema === undefined ? null : false,
-    };
-    if (parsed && !parsed.ok) score.parseError = { message: parsed.message, offset: parsed.offset, line: parsed.line, column: parsed.column };
-    else if (!parsed) score.parseError = { message: `no JSON found (extract mode ${mode})`, offset: 0, line: 1, column: 1 };
-    const value = parsed?.ok ? parsed.value : undefined;
-    values.push(value);
-    texts.push(parsed?.ok ? { text: ex.text, dialect: ex.dialect } : null);
-    if (s.gold !== undefined) {
-      score.accuracy = score.parsed ? accuracy(value, s.gold, { relTol: opts.relTol }) : { structureF1: 0, structurePrecision: 0, structureRecall: 0, contentAccuracy: 0, exact: false };
-      score.jsonMatch = jsonMatch(value, s.gold);
-    }
-    scores.push(score);
-  }
+    const deferred = ex.found && poolParses && s.schema !== undefined && s.gold === undefined;
+    return { ex, parsed: ex.found && !deferred ? parseStrict(ex.text, ex.dialect) : null, deferred };
+  });
 
   // Every sample with a schema is compiled (declared coverage counts unparsed outputs too); only
   // parsed outputs are validated, the others carry `null` and are discarded after compiling.
   const withSchema = samples.map((s, i) => i).filter((i) => samples[i].schema !== undefined);
+  const outcomes: (ComplyOutcome | undefined)[] = new Array(samples.length);
   if (withSchema.length) {
     const compiler = opts.inline;
     const pool = compiler ? null : opts.pool ?? new ValidationPool({ timeoutMs: opts.timeoutMs, workers: opts.workers });
+    const request = (i: number): ComplyRequest => {
+      const { ex, parsed, deferred } = prepared[i];
+      // Parsed text travels as text (see ComplyBatch); what did not parse here is checked as null.
+      return deferred || parsed?.ok ? { schema: samples[i].schema, text: ex.text, dialect: ex.dialect } : { schema: samples[i].schema, instance: null };
+    };
     try {
-      const outcomes: ComplyOutcome[] = pool
-        ? await pool.comply(withSchema.map((i) => ({ schema: samples[i].schema, ...(texts[i] ?? { instance: null }) })))
-        : withSchema.map((i) => complyOne(compiler!, schemaHash(samples[i].schema), samples[i].schema, values[i] ?? null));
-      withSchema.forEach((i, k) => {
-        const o = outcomes[k];
-        const sc = scores[i];
-        sc.declared = o.declared;
-        sc.draft = o.draft;
-        if (o.compileError) sc.compileError = o.compileError;
-        sc.complyStatus = sc.parsed || o.status === 'not-compiled' ? o.status : 'invalid';
-        sc.compliant = sc.parsed && o.status === 'valid';
-        if (sc.parsed && o.errors) sc.complyErrors = o.errors;
-      });
+      const got = pool
+        ? await pool.comply(withSchema.map(request))
+        : withSchema.map((i) => { const p = prepared[i].parsed; return complyOne(compiler!, schemaHash(samples[i].schema), samples[i].schema, p?.ok ? p.value : null); });
+      withSchema.forEach((i, k) => { outcomes[i] = got[k]; });
     } finally {
       if (pool && !opts.pool) await pool.close();
     }
   }
+
+  // An item stopped by the pool (timeout, worker crash) has no word from its worker on its parse.
+  prepared.forEach((p, i) => {
+    const status = outcomes[i]?.status;
+    if (p.deferred && (status === 'timeout' || status === 'error')) prepared[i] = { ex: p.ex, parsed: parseStrict(p.ex.text, p.ex.dialect), deferred: false };
+  });
+
+  const scores: SampleScore[] = [];
+  const values: unknown[] = [];
+  samples.forEach((s, i) => {
+    const { ex, parsed, deferred } = prepared[i];
+    const o = outcomes[i];
+    const ok = deferred ? !o!.parseError : parsed?.ok === true;
+    const sc: SampleScore = {
+      id: s.id,
+      extract: { mode, found: ex.found, span: ex.span, trailing: ex.trailing },
+      truncated: ex.truncated,
+      parsed: ok,
+      declared: o ? o.declared : null,
+      compliant: o ? ok && o.status === 'valid' : null,
+    };
+    if (ex.autoClosed) sc.extract.autoClosed = ex.autoClosed;
+    const failure = deferred ? o!.parseError : parsed && !parsed.ok ? parsed : undefined;
+    if (failure) sc.parseError = { message: failure.message, offset: failure.offset, line: failure.line, column: failure.column };
+    else if (!ex.found) sc.parseError = { message: `no JSON found (extract mode ${mode})`, offset: 0, line: 1, column: 1 };
+    if (o) {
+      sc.draft = o.draft;
+      if (o.compileError) sc.compileError = o.compileError;
+      sc.complyStatus = ok || o.status === 'not-compiled' ? o.status : 'invalid';
+      if (ok && o.errors) sc.complyErrors = o.errors;
+    }
+    const value = parsed?.ok ? parsed.value : undefined;
+    if (s.gold !== undefined) {
+      sc.accuracy = ok ? accuracy(value, s.gold, { relTol: opts.relTol }) : { structureF1: 0, structurePrecision: 0, structureRecall: 0, contentAccuracy: 0, exact: false };
+      sc.jsonMatch = jsonMatch(value, s.gold);
+    }
+    scores.push(sc);
+    if (keepValues) values.push(value);
+  });
   return { scores, values };
 }
-
