@@ -15,7 +15,10 @@ export interface PoolOptions {
   workers?: number;
   /** Per-item limit in milliseconds (default 2000). */
   timeoutMs?: number;
-  /** Items per message (default 128). */
+  /**
+   * Items per message. Default: the requests split into four batches per worker (so the last
+   * batches still keep every worker busy), between 16 and 2048 items.
+   */
   batchSize?: number;
 }
 
@@ -39,7 +42,7 @@ interface Slot { worker: Worker; progress: Int32Array; job: Job | null; seen: nu
 export class ValidationPool {
   readonly timeoutMs: number;
   readonly size: number;
-  private readonly batchSize: number;
+  private readonly batchSize: number | undefined;
   private slots: Slot[] = [];
   private queue: Job[] = [];
   private watchdog: NodeJS.Timeout | null = null;
@@ -51,7 +54,7 @@ export class ValidationPool {
   constructor(opts: PoolOptions = {}) {
     this.size = Math.max(1, opts.workers ?? Math.min(4, availableParallelism()));
     this.timeoutMs = opts.timeoutMs ?? 2000;
-    this.batchSize = opts.batchSize ?? 128;
+    this.batchSize = opts.batchSize;
   }
 
   private spawn(): Slot {
@@ -132,8 +135,9 @@ export class ValidationPool {
     const out: ComplyOutcome[] = new Array(requests.length);
     const hashes = requests.map((r) => r.hash ?? schemaHash(r.schema));
     const jobs: Promise<void>[] = [];
-    for (let start = 0; start < requests.length; start += this.batchSize) {
-      const end = Math.min(start + this.batchSize, requests.length);
+    const size = this.batchSize ?? Math.min(2048, Math.max(16, Math.ceil(requests.length / (4 * this.size))));
+    for (let start = 0; start < requests.length; start += size) {
+      const end = Math.min(start + size, requests.length);
       const offsets: number[] = [];
       const payloads: unknown[] = [];
       const kinds = new Uint8Array(end - start);
