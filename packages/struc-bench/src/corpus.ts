@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { mean } from '@repro/core';
+import { readStrucBenchItems } from './data-file.js';
 import { scoreHtml } from './html.js';
 import { scoreLatex } from './latex.js';
 import { scoreTable } from './table.js';
@@ -41,15 +42,7 @@ export function readCorpusFiles(predFile: string, refFile: string): { preds: str
   const preds = readLines(predFile);
   let golds: string[];
   if (/\.(txt|data)$/.test(refFile)) golds = readLines(refFile);
-  else if (refFile.endsWith('.json')) {
-    let items: unknown;
-    try { items = JSON.parse(readFileSync(refFile, 'utf8')); } catch (e) { throw new Error(`${refFile}: not JSON (${(e as Error).message})`); }
-    if (!Array.isArray(items)) throw new Error(`${refFile}: expected a JSON array of {"output": ...} items`);
-    golds = items.map((it, i) => {
-      const o = (it as { output?: unknown }).output;
-      if (typeof o !== 'string') throw new Error(`${refFile}: item ${i} has no string "output"`);
-      return o;
-    });
-  } else throw new Error(`${refFile}: the reference file must end in .txt, .data or .json, as the reference scripts require`);
+  else if (refFile.endsWith('.json')) golds = readStrucBenchItems(refFile).map((it) => it.output);
+  else throw new Error(`${refFile}: the reference file must end in .txt, .data or .json, as the reference scripts require`);
   return { preds, golds };
 }

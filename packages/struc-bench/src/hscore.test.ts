@@ -139,6 +139,9 @@ describe('scoreCorpus', () => {
     expect(readCorpusFiles(preds, f('ref.txt', 'x\ny\n')).golds).toEqual(['x\n', 'y\n']);
     expect(() => readCorpusFiles(preds, f('ref.csv', ''))).toThrow(/must end in .txt, .data or .json/);
     expect(() => readCorpusFiles(preds, f('bad.json', '[{"out": 1}]'))).toThrow(/item 0 has no string "output"/);
+    expect(() => readCorpusFiles(preds, f('broken.json', '[{"output": "a"},\n {"output": }]'))).toThrow(/broken.json: not JSON: line 2, column 13/);
+    // The scoring scripts read only `output`: a reference file without inputs is fine.
+    expect(readCorpusFiles(preds, f('outputs-only.json', '[{"output": "a"}, {"output": "b", "input": "x"}]')).golds).toEqual(['a', 'b']);
   });
 });
 

@@ -5,6 +5,7 @@ export { scoreHtml, parseHtml, flattenReference, flattenFixed, htmlMode, textOf,
 export { scoreLatex, latexArtifacts, type LatexArtifacts, type LatexScore } from './latex.js';
 export { parseLatex, type LatexNode } from './latex-nodes.js';
 export { scoreCorpus, readCorpusFiles, SCORERS, type CorpusScore } from './corpus.js';
+export { readStrucBenchItems, type StrucBenchItem } from './data-file.js';
 export { pySlice } from './pyslice.js';
 export { FORMATS, SCORE_MODES, type Format, type ScoreMode, type HScore } from './types.js';
 export { judgePrompt, parseJudgeReply, pScore, JUDGE_SYSTEM, JUDGE_TEMPERATURE, JUDGE_MAX_TOKENS, type ChatBatchFn, type ChatMessage, type JudgeVerdict, type PScore } from './judge.js';

@@ -98,7 +98,11 @@ describe('strucbench-generation', () => {
 
   it('reads the test files and names the item that is malformed', () => {
     expect(readStrucBenchFile(path.join(dir, 'html_test.json'))).toHaveLength(2);
-    expect(() => readStrucBenchFile(path.join(dir, 'bad.json'))).toThrow(/item 0: needs string fields input and output/);
+    expect(() => readStrucBenchFile(path.join(dir, 'bad.json'))).toThrow(/item 0 has no string "output"/);
+    writeFileSync(path.join(dir, 'bad-input.json'), JSON.stringify([{ input: 'x', output: 'a' }, { input: 1, output: 'b' }]));
+    expect(() => readStrucBenchFile(path.join(dir, 'bad-input.json'))).toThrow(/item 1: "input" must be a string/);
+    writeFileSync(path.join(dir, 'no-input.json'), JSON.stringify([{ output: 'a' }]));
+    expect(() => readStrucBenchFile(path.join(dir, 'no-input.json'))).toThrow(/item 0 has no string "input" to prompt with/);
   });
 
   it('generates, scores with H-Score in both modes and with the P-Score judge', async () => {

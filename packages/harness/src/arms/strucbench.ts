@@ -4,12 +4,12 @@
  * the `openai` provider from the paper's test files, score with H-Score and optionally the P-Score
  * judge) and the scoring microbenchmark.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { loadAdult, loadCaliforniaHousing, parseJson, type Table } from '@repro/core';
+import { loadAdult, loadCaliforniaHousing, type Table } from '@repro/core';
 import {
-  FORMATS, formatInstructions, generationPrompt, JUDGE_MAX_TOKENS, JUDGE_TEMPERATURE, pScore, runSensitivity, sampleDocs, scoreCorpus,
-  SCORING_BENCH_SCRIPT, SENSITIVITY_DEFAULTS, sensitivityMetric, sensitivitySvg, type ChatBatchFn, type Format, type SensitivityConfig,
+  FORMATS, formatInstructions, generationPrompt, JUDGE_MAX_TOKENS, JUDGE_TEMPERATURE, pScore, readStrucBenchItems, runSensitivity, sampleDocs, scoreCorpus,
+  SCORING_BENCH_SCRIPT, SENSITIVITY_DEFAULTS, sensitivityMetric, sensitivitySvg, type ChatBatchFn, type Format, type SensitivityConfig, type StrucBenchItem,
 } from '@repro/struc-bench';
 import { OpenAIProvider, openAIFromEnv, OPENAI_ENV_HELP, ProviderError, type OpenAIOptions } from '../providers/openai.js';
 import { artifactPath, writeArtifact, writeArtifactLines } from './artifacts.js';
@@ -58,17 +58,11 @@ export function strucBenchFile(format: Format): string | null {
 
 export const STRUCBENCH_DATA_HELP = 'set REPRO_STRUCBENCH_DATA to a folder holding table_test.json, html_test.json and latex_test.json (JSON arrays of {"instruction"?, "input", "output"}, as the paper\'s data release)';
 
-export interface StrucBenchItem { instruction?: string; input: string; output: string }
-
-/** A Struc-Bench test file: a JSON array of {instruction?, input, output}; errors name the file and item. */
-export function readStrucBenchFile(file: string): StrucBenchItem[] {
-  const r = parseJson(readFileSync(file, 'utf8'));
-  if (!r.ok) throw new Error(`${file}: line ${r.line}, column ${r.column}: ${r.message}`);
-  if (!Array.isArray(r.value)) throw new Error(`${file}: expected a JSON array of {"input", "output"} objects`);
-  return r.value.map((x, i) => {
-    const o = x as Record<string, unknown>;
-    if (!o || typeof o.input !== 'string' || typeof o.output !== 'string') throw new Error(`${file}: item ${i}: needs string fields input and output`);
-    return { input: o.input, output: o.output, ...(typeof o.instruction === 'string' ? { instruction: o.instruction } : {}) };
+/** A Struc-Bench test file for generation: every item needs the `input` to prompt with. */
+export function readStrucBenchFile(file: string): (StrucBenchItem & { input: string })[] {
+  return readStrucBenchItems(file).map((it, i) => {
+    if (it.input === undefined) throw new Error(`${file}: item ${i} has no string "input" to prompt with`);
+    return { ...it, input: it.input };
   });
 }
 
