@@ -16,6 +16,11 @@ export interface SuiteMeta {
   title?: string;
   /** false where each arm measures a different thing: no best is marked. */
   rankArms?: boolean;
+  /**
+   * Arms measured outside this code (another library's run, given for context): labelled as
+   * external references in the tables and never marked best.
+   */
+  externalArms?: string[];
   metrics: { name: string; higherIsBetter: boolean; label?: string }[];
 }
 
@@ -96,17 +101,23 @@ function tables(rows: LeaderboardRow[], suites: SuiteMeta[]): Table[] {
   return [...out.values()];
 }
 
-/** For each dataset and metric, the arm with the best mean. */
+const isExternal = (suite: SuiteMeta, arm: string) => suite.externalArms?.includes(arm) ?? false;
+
+/** How a table names an arm: external references say so. */
+const armLabel = (suite: SuiteMeta, arm: string) => (isExternal(suite, arm) ? `${arm} (external reference)` : arm);
+
+/** For each dataset and metric, the arm with the best mean among this code's arms. */
 function best(t: Table): Set<string> {
   const winners = new Set<string>();
   if (t.suite.rankArms === false) return winners;
   for (const d of t.datasets) for (const m of t.suite.metrics) {
+    const ranked = t.keys.filter((k) => k.startsWith(`${d}\0`) && !isExternal(t.suite, k.split('\0')[1]));
     let top: LeaderboardRow | null = null;
-    for (const k of t.keys.filter((k) => k.startsWith(`${d}\0`))) {
+    for (const k of ranked) {
       const c = t.cells.get(`${k}\0${m.name}`);
       if (c && (!top || (m.higherIsBetter ? c.mean > top.mean : c.mean < top.mean))) top = c;
     }
-    if (top && t.keys.filter((k) => k.startsWith(`${d}\0`)).length > 1) winners.add(`${d}\0${top.arm}\0${m.name}`);
+    if (top && ranked.length > 1) winners.add(`${d}\0${top.arm}\0${m.name}`);
   }
   return winners;
 }
@@ -128,7 +139,7 @@ function suiteSections(rows: LeaderboardRow[], suites: SuiteMeta[]): { suite: st
         const text = formatCell(c);
         return win.has(`${dataset}\0${arm}\0${m.name}`) ? `**${text}**` : text;
       });
-      lines.push(`| ${dataset} | ${arm} | ${cells.join(' | ')} |`);
+      lines.push(`| ${dataset} | ${armLabel(t.suite, arm)} | ${cells.join(' | ')} |`);
     }
     const any = [...t.cells.values()];
     lines.push('', `Backend: ${[...new Set(any.map((c) => c.backend))].join(', ')}. Code: ${[...new Set(any.map((c) => c.gitSha))].join(', ')}.`, '');
@@ -140,7 +151,7 @@ function toMarkdown(sections: { text: string }[]): string {
   return ['# Leaderboard', '',
     'Built by `repro leaderboard` from the records under `results/records/`; do not edit by hand.',
     'Each cell is the mean over seeds ± the half-width of its 95% interval (t distribution, sample sd), with n in brackets.',
-    'Arrows give the better direction; the best mean per dataset and metric is in bold.', '',
+    'Arrows give the better direction; the best mean per dataset and metric is in bold (external references, run outside this code, are never marked).', '',
     ...sections.map((x) => x.text)].join('\n');
 }
 
@@ -168,7 +179,7 @@ function toHtml(rows: LeaderboardRow[], suites: SuiteMeta[]): string {
     parts.push(metrics.map((m) => `<th>${esc(m.label ?? m.name)} ${m.higherIsBetter ? '↑' : '↓'}</th>`).join('') + '</tr>');
     for (const k of t.keys) {
       const [dataset, arm] = k.split('\0');
-      parts.push(`<tr><td>${esc(dataset)}</td><td>${esc(arm)}</td>`);
+      parts.push(`<tr><td>${esc(dataset)}</td><td>${esc(armLabel(t.suite, arm))}</td>`);
       for (const m of metrics) {
         const c = t.cells.get(`${k}\0${m.name}`);
         if (!c) { parts.push('<td></td>'); continue; }

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { armConfig, listSuites, loadSuiteFile } from './spec.js';
+import { armConfig, listSuites, loadSuiteFile, suiteMeta } from './spec.js';
 import { REGISTRY } from './registry.js';
 import { suggest } from './didyoumean.js';
 
@@ -29,6 +29,12 @@ describe('suite specs', () => {
     const s = loadSuiteFile(write(valid));
     expect(armConfig(s, s.arms[0], 'quick')).toEqual({ epochs: 5, lr: 0.2 });
     expect(armConfig(s, s.arms[1], 'full')).toEqual({ epochs: 50, lr: 0.1 });
+  });
+  it('passes the arms marked external to the leaderboard, and only those', () => {
+    const s = loadSuiteFile(write({ ...valid, arms: [...valid.arms, { id: 'xgb', method: 'engine.pytorch', external: true }] }));
+    expect(suiteMeta(s).externalArms).toEqual(['xgb']);
+    expect(suiteMeta(loadSuiteFile(write(valid))).externalArms).toBeUndefined();
+    expect(() => loadSuiteFile(write({ ...valid, arms: [{ id: 'x', method: 'engine.pytorch', external: 'yes' }] }))).toThrow(/field \/arms\/0\/external/);
   });
   it('errors name the file, the line and the field', () => {
     const bad = write({ ...valid, metrics: [{ name: 'acc' }], profiles: { quick: {} } });

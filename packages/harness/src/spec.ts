@@ -6,7 +6,11 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { benchmarksDir, readJsonFile, type Profile, type SuiteMeta } from '@repro/core';
 
-export interface ArmSpec { id: string; method: string; baseline?: boolean; description?: string; config?: Record<string, unknown> }
+export interface ArmSpec {
+  id: string; method: string; baseline?: boolean; description?: string; config?: Record<string, unknown>;
+  /** Measured outside this code (another library, for context): labelled so, never ranked. */
+  external?: boolean;
+}
 
 export interface SuiteSpec {
   id: string;
@@ -48,5 +52,9 @@ export function armConfig(spec: SuiteSpec, arm: ArmSpec, profile: Profile): Reco
 }
 
 export function suiteMeta(spec: SuiteSpec): SuiteMeta {
-  return { id: spec.id, version: spec.version, title: spec.title, rankArms: spec.rankArms ?? true, metrics: spec.metrics.map(({ name, higherIsBetter, label }) => ({ name, higherIsBetter, label })) };
+  const externalArms = spec.arms.filter((a) => a.external).map((a) => a.id);
+  return {
+    id: spec.id, version: spec.version, title: spec.title, rankArms: spec.rankArms ?? true, metrics: spec.metrics.map(({ name, higherIsBetter, label }) => ({ name, higherIsBetter, label })),
+    ...(externalArms.length ? { externalArms } : {}),
+  };
 }

@@ -89,6 +89,18 @@ describe('leaderboard', () => {
     expect(buildLeaderboard(recs, [{ ...suite, rankArms: false }], root).markdown).not.toContain('**');
   });
 
+  it('labels external references and never marks them best, even with the best mean', () => {
+    const ext = [record('xgb', 1, 0.99, 1), record('xgb', 2, 0.98, 2)].map((r, i) => ({ file: `/r/records/x${i}.json`, record: r }));
+    const lb = buildLeaderboard([...recs, ...ext], [{ ...suite, externalArms: ['xgb'] }], root);
+    expect(lb.markdown).toMatch(/\| synthetic \| xgb \(external reference\) \| 0\.985 ± [^|]+ \| 1\.500 ± [^|]+ \|/);
+    // the best of this code's arms is still marked: ours on acc, base on ms
+    expect(lb.markdown).toMatch(/\| synthetic \| ours \| \*\*0\.910/);
+    expect(lb.markdown).toMatch(/\| synthetic \| base \| 0\.810 ± 0\.0248 \(3\) \| \*\*12\.00/);
+    expect(lb.html).toContain('<td>xgb (external reference)</td>');
+    expect(lb.html).not.toMatch(/best">0\.985/);
+    expect(lb.csv).toContain('demo,2,quick,synthetic,xgb,acc,true,2,0.985,');
+  });
+
   it('fills README markers with the suite table, and says how to run a suite with no records', () => {
     const lb = buildLeaderboard(recs, [suite], root);
     const doc = 'intro\n<!-- leaderboard:demo -->\nold\n<!-- /leaderboard:demo -->\n<!-- leaderboard:other -->x<!-- /leaderboard:other -->\nend';
