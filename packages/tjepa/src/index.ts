@@ -5,7 +5,7 @@ export { emaMomentum, emaUpdate, warmupCosine, cosineWeightDecay } from './sched
 export { gatherTokens, applyEncoderLayer, encoderLayer, layerNorm } from './layers.js';
 export { createEncoder, createPredictor, encode, predict, tokenize, jepaLoss, encoderParams, predictorParams, numTokens, type TjepaShape, type Encoder, type Predictor } from './model.js';
 export { pretrain, collapseStats, type PretrainConfig, type EpochStats, type Pretrained } from './pretrain.js';
-export { loadTask, pretrainRows, type TabularTask, type TabularData } from './data.js';
+export { loadTask, disposeTask, pretrainRows, type TabularTask, type TabularData } from './data.js';
 export { embed, trainDownstream, rawFeatures, encoderFeatures, type Adapter, type DownstreamConfig, type DownstreamResult } from './downstream.js';
 export { runTabularSsl, tabularConfig, TABULAR_ARMS, type TabularArm, type TabularConfig } from './tabular-ssl.js';
 export { Trainer } from './pretrain.js';
