@@ -16,7 +16,8 @@ import type { ArmMethod, ArmResult } from './types.js';
 
 const run = promisify(execFile);
 
-export const REFERENCE_SCRIPT = path.join(repoRoot(), 'tools', 'peer-bench', 'tabular_reference.py');
+/** The Python side; resolved when used, as the repository root is (importing the registry must not need it). */
+export const referenceScript = (): string => path.join(repoRoot(), 'tools', 'peer-bench', 'tabular_reference.py');
 
 /** Each model, the Python module it needs, and the Debian package that brings it. */
 const MODELS = {
@@ -38,13 +39,14 @@ export function writeReferenceSplit(task: TabularTask, dir: string): void {
 
 /** Runs the script on a split written by writeReferenceSplit; its metrics, fit time and library versions. */
 export async function runReferenceModel(python: string, dir: string, model: ReferenceModel, seed: number, opts: { trees?: number; timeoutMs?: number } = {}): Promise<Record<string, unknown>> {
-  const args = [REFERENCE_SCRIPT, '--data', dir, '--model', model, '--seed', String(seed), ...(opts.trees ? ['--trees', String(opts.trees)] : [])];
+  const script = referenceScript();
+  const args = [script, '--data', dir, '--model', model, '--seed', String(seed), ...(opts.trees ? ['--trees', String(opts.trees)] : [])];
   let stdout: string;
   try {
     ({ stdout } = await run(python, args, { timeout: opts.timeoutMs ?? 30 * 60_000, maxBuffer: 1 << 20 }));
   } catch (e) {
     const err = e as Error & { stderr?: string };
-    throw new Error(`${model} reference (${python} ${path.basename(REFERENCE_SCRIPT)}) failed: ${(err.stderr || err.message).trim().split('\n').slice(-3).join(' | ')}`);
+    throw new Error(`${model} reference (${python} ${path.basename(script)}) failed: ${(err.stderr || err.message).trim().split('\n').slice(-3).join(' | ')}`);
   }
   const line = stdout.split('\n').find((l) => l.startsWith('REPRO_RESULT '));
   if (!line) throw new Error(`${model} reference printed no REPRO_RESULT line; its output ended: ${stdout.slice(-300)}`);
