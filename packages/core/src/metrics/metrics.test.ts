@@ -70,6 +70,10 @@ describe('regression and aggregation', () => {
     expect(s.sd).toBeCloseTo(1, 12);
     expect(s.ci95[1] - s.mean).toBeCloseTo((4.302652729 * 1) / Math.sqrt(3), 6);
     expect(summarize([5]).ci95).toEqual([5, 5]);
+    // identical values (a deterministic arm's seeds): no spread at all, not the rounding of their mean
+    const same = summarize(Array(10).fill(0.8701553958602052));
+    expect(same.sd).toBe(0);
+    expect(same.ci95[1] - same.ci95[0]).toBe(0);
   });
   it('bootstrap is seeded and brackets the estimate', () => {
     const xs = Array.from({ length: 200 }, (_, i) => (i % 7) / 7);
