@@ -15,12 +15,15 @@ export function mean(xs: ArrayLike<number>): number {
 /** Sample standard deviation (n - 1 in the denominator); NaN for fewer than 2 values. */
 export function sampleSd(xs: ArrayLike<number>): number {
   if (xs.length < 2) return NaN;
-  // Identical values have no spread; the two-pass sum would leave the rounding of their mean
-  // (ten copies of 0.8702 give 1.2e-16), which a leaderboard then prints as an interval.
-  if (Array.prototype.every.call(xs, (x: number) => x === xs[0])) return 0;
-  const m = mean(xs);
+  // Two passes over the values shifted by the first one: the same sd, but identical values give
+  // exactly 0 (unshifted, the rounding of their mean is left over: ten copies of 0.8702 give
+  // 1.2e-16, which a leaderboard then prints as an interval).
+  const x0 = xs[0];
+  let m = 0;
+  for (let i = 0; i < xs.length; i++) m += xs[i] - x0;
+  m /= xs.length;
   let s = 0;
-  for (let i = 0; i < xs.length; i++) s += (xs[i] - m) ** 2;
+  for (let i = 0; i < xs.length; i++) s += (xs[i] - x0 - m) ** 2;
   return Math.sqrt(s / (xs.length - 1));
 }
 
