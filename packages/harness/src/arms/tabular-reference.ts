@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { repoRoot } from '@repro/core';
-import { disposeTask, loadTask, type TabularTask } from '@repro/tjepa';
+import { disposeTask, loadTask, tabularConfig, type TabularTask } from '@repro/tjepa';
 import { pythonWith } from '../engine/peer.js';
 import type { ArmMethod, ArmResult } from './types.js';
 
@@ -61,7 +61,8 @@ function referenceArm(model: ReferenceModel): ArmMethod {
     unavailable: () => (pythonWith(m.module) ? null : `no Python with ${m.module} (apt-get install ${m.debian}, or set REPRO_PYTHON)`),
     async run(ctx): Promise<ArmResult> {
       const python = pythonWith(m.module)!;
-      const splitSeed = ctx.config.splitSeed === undefined ? ctx.seed : Number(ctx.config.splitSeed);
+      // The split the suite's own arms use (their settings parser, so a bad value is named the same way).
+      const splitSeed = tabularConfig(ctx.config, ctx.dataset).splitSeed ?? ctx.seed;
       const dir = mkdtempSync(path.join(os.tmpdir(), 'repro-tabular-reference-'));
       try {
         const task = await loadTask(ctx.dataset, splitSeed);
