@@ -114,5 +114,11 @@ describe.skipIf(!mirror)('gsm8k-json through a loopback endpoint', () => {
     expect(asked[0]).toMatchObject({ model: 'test-model', temperature: 0, seed: 1, max_tokens: 512, response_format: { type: 'json_schema' } });
     const lines = readFileSync(path.join(process.env.REPRO_RESULTS!, r.artifacts![0]), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(lines.map((l) => l.answerCorrect)).toEqual([true, false, false, false]);
+    expect(r.metrics.mean_completion_tokens).toBe(9);
+    expect(r.metrics.mean_latency_ms).toBeGreaterThan(0);
+    // Again, every answer from the cache: no latency to report, the same tokens.
+    const again = await gsm8kJsonArm.run({ ...c, config: { ...c.config, limit: 4 } });
+    expect(asked).toHaveLength(4);
+    expect(again.metrics).toMatchObject({ answer_accuracy: 25, mean_latency_ms: null, mean_completion_tokens: 9 });
   });
 });

@@ -8,11 +8,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  benchChildArgs, benchmarksDir, pairRatio, repoRoot, runInterleaved, summarizeTasks, type ChildCommand, JSONSCHEMABENCH_SPLITS, loadGsm8k, loadGsm8kSolutions, loadJsonSchemaBench, parseJson, resultsDir, writeAtomic,
+  benchChildArgs, benchmarksDir, pairRatio, repoRoot, runInterleaved, summarizeTasks, type ChildCommand, JSONSCHEMABENCH_SPLITS, loadGsm8k, loadGsm8kSolutions, loadJsonSchemaBench, mean, parseJson, resultsDir, writeAtomic,
   type JsonSchemaBenchSplit,
 } from '@repro/core';
 import { OpenAIProvider, openAIFromEnv, OPENAI_ENV_HELP, ProviderError, type ResponseFormat } from '../providers/openai.js';
 import { joinRecorded, parseRecorded } from '../providers/recorded.js';
+import type { Completion } from '../providers/types.js';
 import { aggregate } from '../structured/aggregate.js';
 import { freeTextAnswer, gsm8kJsonPrompt, sameNumber, toNumber } from '../structured/gsm8k.js';
 import { checkValidator } from '../structured/jsonschemabench.js';
@@ -126,14 +127,19 @@ export const gsm8kJsonArm: ArmMethod = {
     const right: number[] = values.map((v, i) => (sameNumber(answerOf(v), toNumber(items[i].final)) ? 1 : 0));
     const summary = aggregate(scores, ctx.seed);
     const rel = writeArtifactLines(samplesPath(ctx), scores.map((s: SampleScore, i) => ({ ...s, answerCorrect: right[i] === 1 })));
-    const done = out.filter((c) => !(c instanceof ProviderError)) as { latencyMs?: number; usage?: { completionTokens: number | null } }[];
-    const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+    const done = out.filter((c): c is Completion => !(c instanceof ProviderError));
+    // Means over the responses that carry the figure: a cached response took no time (its latency
+    // is 0) and a server may not report usage; counting either as 0 would drag the mean down.
+    const meanOf = (xs: (number | null | undefined)[]) => {
+      const known = xs.filter((x): x is number => typeof x === 'number');
+      return known.length ? mean(known) : null;
+    };
     return {
       metrics: {
         validity: 100 * summary.validity.estimate, compliance: summary.compliance ? 100 * summary.compliance.estimate : null,
         answer_accuracy: (100 * right.reduce((a, b) => a + b, 0)) / items.length, truncation_rate: 100 * summary.truncation.estimate,
         failed_requests: failed.length, n: items.length,
-        mean_latency_ms: mean(done.map((c) => c.latencyMs ?? 0)), mean_completion_tokens: mean(done.map((c) => c.usage?.completionTokens ?? 0)),
+        mean_latency_ms: meanOf(done.map((c) => (c.cached ? null : c.latencyMs))), mean_completion_tokens: meanOf(done.map((c) => c.usage?.completionTokens)),
       },
       config: { model: settings.model, baseUrl: settings.baseUrl, responseFormat: format, limit, extract },
       notes: [`intervals (bootstrap, seed ${ctx.seed}): validity [${summary.validity.ci.map((x) => (100 * x).toFixed(1)).join(', ')}]`, `provider: ${JSON.stringify(provider.stats)}`],
