@@ -18,6 +18,8 @@ export interface EnvInfo {
   packages: Record<string, string>;
   git: { sha: string | null; dirty: boolean | null };
   loadavg: number[];
+  /** How many runs the suite runner had going at once (`repro run --jobs`); set by the runner. */
+  concurrentRuns?: number;
 }
 
 const TRACKED = ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-layers',

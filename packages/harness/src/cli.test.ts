@@ -62,6 +62,12 @@ describe('repro score-json', () => {
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/no such file/);
     expect(repro(['score-json', '--outputs', cli, '--extract', 'scna']).err).toMatch(/Did you mean 'scan'/);
+    for (const bad of ['0', 'two']) {
+      const r = repro(['run', 'engine', `--jobs=${bad}`]);
+      expect(r.code, bad).toBe(2);
+      expect(r.err).toMatch(/--jobs takes a positive integer/);
+    }
+    expect(repro(['run', 'engine'], { REPRO_JOBS: 'all' }).err).toMatch(/REPRO_JOBS takes a positive integer, got "all"/);
   });
 });
 

@@ -34,7 +34,8 @@ Commands:
 
 Run 'repro <command> --help' for a command's options.
 Environment: REPRO_BACKEND (${BACKENDS.join(', ')}), REPRO_DATA_MIRROR (a local dataset mirror),
-REPRO_CACHE (download cache), REPRO_RESULTS (results folder), REPRO_QUIET=1 (no progress).`,
+REPRO_CACHE (download cache), REPRO_RESULTS (results folder), REPRO_QUIET=1 (no progress),
+REPRO_JOBS (the default of repro run --jobs).`,
   ls: `Usage: repro ls [suites|arms|datasets]
 
 Lists benchmark suites (benchmarks/*.json), arm methods in the registry, and dataset manifests.`,
@@ -51,6 +52,11 @@ Options:
   --arms a,b             arms to run (default: all)
   --backend NAME         ${BACKENDS.join(', ')} (default: the first that loads; or REPRO_BACKEND)
   --force                rerun and overwrite existing records
+  --jobs N               run N runs at once, each in a child process (default 1). The wasm
+                         backend uses one core per run, so N up to the core count divides a
+                         training suite's time. Suites that measure speed (timed in their spec)
+                         still run one at a time; each record notes env.concurrentRuns.
+                         Default: REPRO_JOBS, else 1
   --all                  run every suite in benchmarks/
   --no-leaderboard       do not rebuild the leaderboard afterwards`,
   leaderboard: `Usage: repro leaderboard
@@ -161,9 +167,13 @@ async function main(argv: string[]): Promise<number> {
       const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, strict: true, options: {
         profile: { type: 'string', default: 'quick' }, seeds: { type: 'string' }, arms: { type: 'string' }, backend: { type: 'string' },
         force: { type: 'boolean', default: false }, 'no-leaderboard': { type: 'boolean', default: false }, all: { type: 'boolean', default: false },
+        jobs: { type: 'string' },
       } });
       if (positionals.length > 1 || (values.all && positionals.length)) throw new UsageError(`repro run takes one suite or --all, got ${positionals.join(' ')}`);
       if (values.profile !== 'quick' && values.profile !== 'full') throw new UnknownNameError('profile', values.profile!, ['quick', 'full']);
+      const jobsText = values.jobs ?? process.env.REPRO_JOBS ?? '1';
+      const jobs = Number(jobsText);
+      if (!/^\d+$/.test(jobsText) || jobs < 1) throw new UsageError(`${values.jobs === undefined ? 'REPRO_JOBS' : '--jobs'} takes a positive integer, got ${JSON.stringify(jobsText)}`);
       if (values.backend && !(BACKENDS as readonly string[]).includes(values.backend)) throw new UnknownNameError('backend', values.backend, [...BACKENDS]);
       const suites = listSuites();
       const chosen = values.all ? suites : [pickSuite(positionals[0], suites)];
@@ -171,7 +181,7 @@ async function main(argv: string[]): Promise<number> {
       for (const spec of chosen) {
         rows.push(...(await runSuite(spec, REGISTRY, {
           profile: values.profile as Profile, seeds: parseSeeds(values.seeds), arms: values.arms?.split(',').map((s) => s.trim()),
-          force: values.force, backend: values.backend,
+          force: values.force, backend: values.backend, jobs,
         })).map((r) => ({ ...r, arm: chosen.length > 1 ? `${spec.id}/${r.arm}` : r.arm })));
       }
       process.stdout.write(`\n${summaryTable(rows)}\n`);

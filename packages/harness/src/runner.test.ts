@@ -1,6 +1,7 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { initBackend, listRecordFiles, readRecord, repoRoot } from '@repro/core';
@@ -89,6 +90,68 @@ describe('the suite runner', () => {
     const r = readRecord(listRecordFiles(root)[0]);
     expect(r.dataset.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(r.dataset.files!['optdigits.tra']).toBe('e1b683cc211604fe8fd8c4417e6a69f31380e0c61d4af22e93cc21e9257ffedd');
+  });
+});
+
+// A registry the runner's child processes can import (functions cannot be sent to them). Each 'meet'
+// run waits until its partner seed has started, so two of them finish only if they run at once.
+const CHILD_REGISTRY = `
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+const meet = async (ctx) => {
+  writeFileSync(path.join(ctx.config.dir, 'started-' + ctx.seed), '');
+  const partner = path.join(ctx.config.dir, 'started-' + (3 - ctx.seed));
+  for (let t = 0; !existsSync(partner); t++) {
+    if (t > 600) throw new Error('seed ' + (3 - ctx.seed) + ' never started alongside');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  ctx.log('met');
+  return { metrics: { score: ctx.seed * ctx.config.scale, pid: process.pid } };
+};
+export const REGISTRY = {
+  'fake.meet': { name: 'fake.meet', summary: '', run: meet },
+  'fake.bad': { name: 'fake.bad', summary: '', run: async (ctx) => { throw new Error('diverged at seed ' + ctx.seed); } },
+  'fake.crash': { name: 'fake.crash', summary: '', run: async () => process.exit(3) },
+};
+`;
+
+describe('the suite runner with --jobs', () => {
+  const childRegistry = () => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, 'registry.mjs'), CHILD_REGISTRY);
+    return { dir, module: pathToFileURL(path.join(dir, 'registry.mjs')).href };
+  };
+  const parentRegistry: Record<string, ArmMethod> = Object.fromEntries(['fake.meet', 'fake.bad', 'fake.crash']
+    .map((name) => [name, { name, summary: '', run: async () => ({ metrics: { pid: process.pid } }) }]));
+
+  it('runs jobs at once in child processes, keeps the row order, and survives a child that dies', async () => {
+    const { dir, module } = childRegistry();
+    const root = tmp();
+    const lines: string[] = [];
+    const spec = suite({ protocol: { scale: 2, dir }, arms: [{ id: 'crash', method: 'fake.crash' }, { id: 'meet', method: 'fake.meet' }, { id: 'bad', method: 'fake.bad' }] });
+    const rows = await runSuite(spec, parentRegistry, { resultsRoot: root, log: (l) => lines.push(l), backend: 'cpu', jobs: 2, registryModule: module });
+    expect(rows.map((r) => `${r.arm}:${r.seed}:${r.status}`)).toEqual(['crash:1:failed', 'crash:2:failed', 'meet:1:ok', 'meet:2:ok', 'bad:1:failed', 'bad:2:failed']);
+    expect(rows[0].detail).toBe('Error: its child process exited before finishing (code 3)');
+    expect(rows[4].detail).toBe('Error: diverged at seed 1');
+    const records = listRecordFiles(root).map(readRecord);
+    expect(records).toHaveLength(6);
+    const meet = records.filter((r) => r.arm === 'meet').sort((a, b) => a.seed - b.seed);
+    expect(meet.map((r) => r.metrics.score)).toEqual([2, 4]);
+    expect(new Set(meet.map((r) => r.metrics.pid)).size).toBe(2);
+    expect(meet.map((r) => r.metrics.pid)).not.toContain(process.pid);
+    expect(records.every((r) => r.env.concurrentRuns === 2 && r.env.backend.name === 'cpu')).toBe(true);
+    expect(records.find((r) => r.arm === 'crash')!.config).toMatchObject({ method: 'fake.crash', scale: 2 });
+    expect(lines).toContain('[demo] meet / synthetic / seed 2: met');
+  }, 60_000);
+
+  it('runs a timed suite one run at a time, in this process', async () => {
+    const root = tmp();
+    const lines: string[] = [];
+    const rows = await runSuite(suite({ timed: true, arms: [{ id: 'meet', method: 'fake.meet' }] }), parentRegistry,
+      { resultsRoot: root, log: (l) => lines.push(l), backend: 'cpu', jobs: 2, registryModule: 'file:///nonexistent.mjs' });
+    expect(rows.map((r) => r.status)).toEqual(['ok', 'ok']);
+    expect(listRecordFiles(root).map(readRecord).map((r) => [r.metrics.pid, r.env.concurrentRuns])).toEqual([[process.pid, 1], [process.pid, 1]]);
+    expect(lines).toContain('[demo] measures speed: its 2 run(s) go one at a time, not 2 at once');
   });
 });
 

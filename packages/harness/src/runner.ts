@@ -2,16 +2,22 @@
  * Runs a suite: every arm for every dataset and seed, one result record each. Records that exist
  * are skipped unless `force`; an arm that throws gets a record marked failed (never a partial
  * record presented as complete); a dataset that is missing, or an arm whose optional tool is
- * absent, is skipped with the reason. The caller decides the exit code from the summary.
+ * absent, is skipped with the reason. The caller decides the exit code from the summary. With
+ * `jobs` > 1 the runs go to a pool of child processes (run-children.ts), except in a suite marked
+ * `timed`: the wasm backend is single-threaded, so on a machine with N cores N runs of a training
+ * suite finish in about the time of one.
  */
 import { createHash } from 'node:crypto';
 import {
-  backendInfo, captureEnv, datasetStatus, getManifest, initBackend, newRunId, recordExists, recordPath, resultsDir, writeRecord,
-  type Profile, type ResultRecord,
+  backendInfo, datasetStatus, getManifest, initBackend, recordExists, recordPath, resultsDir, type Profile, type ResultRecord,
 } from '@repro/core';
 import { UnknownNameError } from './didyoumean.js';
-import { armConfig, type SuiteSpec } from './spec.js';
+import type { SuiteSpec } from './spec.js';
 import type { ArmMethod } from './arms/types.js';
+import { DEFAULT_REGISTRY, runInChildren } from './run-children.js';
+import { runJob, type RowStatus, type RunJob, type RunRow } from './run-job.js';
+
+export type { RowStatus, RunRow } from './run-job.js';
 
 export interface RunOptions {
   profile?: Profile;
@@ -21,10 +27,17 @@ export interface RunOptions {
   backend?: string;
   resultsRoot?: string;
   log?: (line: string) => void;
+  /**
+   * How many runs at once, each in a child process (default 1: one after another in this one). A
+   * suite marked `timed` always runs one at a time: its numbers are speeds.
+   */
+  jobs?: number;
+  /**
+   * With jobs > 1: the module (path or file URL) the child processes import `REGISTRY` from, since
+   * functions cannot cross into them. Default: this package's registry, the one the CLI passes.
+   */
+  registryModule?: string;
 }
-
-export type RowStatus = 'ok' | 'failed' | 'exists' | 'skipped';
-export interface RunRow { arm: string; dataset: string; seed: number; status: RowStatus; seconds?: number; detail?: string; file?: string }
 
 type DatasetInfo = ResultRecord['dataset'];
 
@@ -45,6 +58,8 @@ export async function runSuite(spec: SuiteSpec, registry: Record<string, ArmMeth
   const profile = opts.profile ?? 'quick';
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const root = opts.resultsRoot ?? resultsDir();
+  const jobsWanted = opts.jobs ?? 1;
+  if (!Number.isInteger(jobsWanted) || jobsWanted < 1) throw new Error(`jobs must be a positive integer, got ${jobsWanted}`);
   spec.arms.forEach((a, i) => {
     if (!registry[a.method]) throw new Error(`${spec.file}: field /arms/${i}/method: ${new UnknownNameError('method', a.method, Object.keys(registry)).message}`);
   });
@@ -61,55 +76,49 @@ export async function runSuite(spec: SuiteSpec, registry: Record<string, ArmMeth
   const backend = backendInfo();
   log(`[${spec.id}] v${spec.version} profile ${profile}, backend ${backend.name} ${backend.version} (${backend.threads} thread(s)), ${arms.length} arm(s) x ${datasets.length} dataset(s) x ${seeds.length} seed(s)`);
 
-  const rows: RunRow[] = [];
+  // Plan first, so the rows keep the suite's order however the runs interleave.
+  const rows: (RunRow | null)[] = [];
+  const pending: { job: Omit<RunJob, 'concurrentRuns'>; slot: number }[] = [];
   for (const datasetId of datasets) {
     const ds = await resolveDataset(datasetId);
     for (const arm of arms) {
       const method = registry[arm.method];
       const reason = 'missing' in ds ? `dataset ${datasetId} unavailable: ${ds.missing}` : await method.unavailable?.() ?? null;
-      const pending: number[] = [];
+      const todo: number[] = [];
       for (const seed of seeds) {
         const key = { suite: spec.id, version: spec.version, profile, arm: arm.id, dataset: datasetId, seed };
         if (!opts.force && recordExists(key, root)) {
           rows.push({ arm: arm.id, dataset: datasetId, seed, status: 'exists', file: recordPath(key, root) });
           log(`[${spec.id}] ${arm.id} / ${datasetId} / seed ${seed}: record exists (use --force to rerun)`);
-        } else pending.push(seed);
+        } else todo.push(seed);
       }
-      if (reason && pending.length) {
-        for (const seed of pending) rows.push({ arm: arm.id, dataset: datasetId, seed, status: 'skipped', detail: reason });
-        log(`[${spec.id}] ${arm.id} / ${datasetId} / seeds ${pending.join(', ')}: skipped (${reason})`);
+      if (reason && todo.length) {
+        for (const seed of todo) rows.push({ arm: arm.id, dataset: datasetId, seed, status: 'skipped', detail: reason });
+        log(`[${spec.id}] ${arm.id} / ${datasetId} / seeds ${todo.join(', ')}: skipped (${reason})`);
         continue;
       }
-      for (const seed of pending) {
-        const label = `[${spec.id}] ${arm.id} / ${datasetId} / seed ${seed}`;
-        log(`${label}: running`);
-        const t0 = performance.now();
-        const base = {
-          schemaVersion: 1 as const, runId: newRunId(), time: new Date().toISOString(), suite: { id: spec.id, version: spec.version }, arm: arm.id,
-          dataset: (ds as { info: DatasetInfo }).info, seed, profile,
-        };
-        const config = armConfig(spec, arm, profile);
-        let record: ResultRecord;
-        try {
-          const res = await method.run({ suite: spec, arm, dataset: datasetId, seed, profile, config, log: (l) => log(`${label}: ${l}`) });
-          const seconds = (performance.now() - t0) / 1000;
-          record = { ...base, status: 'ok', metrics: res.metrics, timings: { totalSeconds: seconds, ...(res.timings ?? {}) },
-            config: { method: arm.method, ...config, ...(res.config ?? {}) }, notes: res.notes, artifacts: res.artifacts, env: captureEnv(backend) };
-        } catch (e) {
-          const err = e as Error;
-          record = { ...base, status: 'failed', error: `${err.name}: ${err.message}`, metrics: {}, timings: { totalSeconds: (performance.now() - t0) / 1000 },
-            config: { method: arm.method, ...config }, env: captureEnv(backend) };
-        }
-        if (!record.notes) delete record.notes;
-        if (!record.artifacts) delete record.artifacts;
-        const file = writeRecord(record, root);
-        const seconds = record.timings.totalSeconds;
-        rows.push({ arm: arm.id, dataset: datasetId, seed, status: record.status, seconds, file, detail: record.error });
-        log(`${label}: ${record.status} in ${seconds.toFixed(1)} s${record.error ? ` (${record.error})` : ''}`);
+      for (const seed of todo) {
+        pending.push({ job: { spec, arm, dataset: (ds as { info: DatasetInfo }).info, seed, profile, resultsRoot: root }, slot: rows.length });
+        rows.push(null);
       }
     }
   }
-  return rows;
+
+  let jobs = Math.min(jobsWanted, pending.length);
+  if (jobs > 1 && spec.timed) {
+    log(`[${spec.id}] measures speed: its ${pending.length} run(s) go one at a time, not ${jobs} at once`);
+    jobs = 1;
+  }
+  if (jobs <= 1) {
+    for (const { job, slot } of pending) rows[slot] = await runJob({ ...job, concurrentRuns: 1 }, registry[job.arm.method], log);
+  } else {
+    log(`[${spec.id}] ${pending.length} run(s), ${jobs} at a time in child processes`);
+    const done = await runInChildren(pending.map((p) => ({ ...p.job, concurrentRuns: jobs })), jobs, {
+      registryModule: opts.registryModule ?? DEFAULT_REGISTRY, backend: backend.name, log,
+    });
+    pending.forEach((p, i) => { rows[p.slot] = done[i]; });
+  }
+  return rows as RunRow[];
 }
 
 /** A plain-text summary table of a run. */

@@ -25,6 +25,8 @@ export interface SuiteSpec {
   profiles: Record<Profile, Record<string, unknown>>;
   /** Whether the arms compete (the leaderboard marks the best); default true. */
   rankArms?: boolean;
+  /** Its numbers are speeds, so its runs never share the machine (`repro run --jobs` runs them one at a time). */
+  timed?: boolean;
   /** The file it was read from. */
   file: string;
 }
