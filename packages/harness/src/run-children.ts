@@ -7,7 +7,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { failedRecord, finish, runLabel, type RunJob, type RunRow } from './run-job.js';
+import { failedRecord, finish, type RunJob, type RunRow } from './run-job.js';
 
 /** A compiled module beside this one (tests run the TypeScript sources; children need the build). */
 function compiled(name: string): string {
@@ -71,7 +71,6 @@ export async function runInChildren(jobs: RunJob[], n: number, opts: ChildPoolOp
         rows[i] = await runIn(child, jobs[i], opts);
       } catch (e) {
         child = null;
-        opts.log(`${runLabel(jobs[i])}: ${(e as Error).message}`);
         rows[i] = finish(jobs[i], failedRecord(jobs[i], `Error: ${(e as Error).message}`, (performance.now() - t0) / 1000), opts.log);
       }
     }

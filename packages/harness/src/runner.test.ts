@@ -142,6 +142,8 @@ describe('the suite runner with --jobs', () => {
     expect(records.every((r) => r.env.concurrentRuns === 2 && r.env.backend.name === 'cpu')).toBe(true);
     expect(records.find((r) => r.arm === 'crash')!.config).toMatchObject({ method: 'fake.crash', scale: 2 });
     expect(lines).toContain('[demo] meet / synthetic / seed 2: met');
+    expect(lines.filter((l) => l.startsWith('[demo] crash / synthetic / seed 1: '))).toEqual([
+      '[demo] crash / synthetic / seed 1: running', expect.stringMatching(/^\[demo\] crash \/ synthetic \/ seed 1: failed in [\d.]+ s \(Error: its child process exited before finishing \(code 3\)\)$/)]);
   }, 60_000);
 
   it('runs a timed suite one run at a time, in this process', async () => {
