@@ -29,7 +29,8 @@ export function runLabel(job: Pick<RunJob, 'spec' | 'arm' | 'dataset' | 'seed'>)
   return `[${job.spec.id}] ${job.arm.id} / ${job.dataset.id} / seed ${job.seed}`;
 }
 
-function baseRecord(job: RunJob) {
+/** What every record of a job has, stamped with its start time. */
+export function baseRecord(job: RunJob) {
   return {
     schemaVersion: 1 as const, runId: newRunId(), time: new Date().toISOString(), suite: { id: job.spec.id, version: job.spec.version }, arm: job.arm.id,
     dataset: job.dataset, seed: job.seed, profile: job.profile,
