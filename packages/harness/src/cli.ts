@@ -52,7 +52,7 @@ Options:
   --arms a,b             arms to run (default: all)
   --backend NAME         ${BACKENDS.join(', ')} (default: the first that loads; or REPRO_BACKEND)
   --force                rerun and overwrite existing records
-  --jobs N               run N runs at once, each in a child process (default 1). The wasm
+  --jobs N               run N runs at once, each in a child process. The wasm
                          backend uses one core per run, so N up to the core count divides a
                          training suite's time. Suites that measure speed (timed in their spec)
                          still run one at a time; each record notes env.concurrentRuns.
