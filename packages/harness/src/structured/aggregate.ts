@@ -27,6 +27,27 @@ export interface ScoreSummary {
 }
 
 /**
+ * Row i's grouping key. Rows of 0/1/null (the rate metrics, which is most rows) get a base-3 number,
+ * so grouping a large run allocates no string per sample; a row with any other value, or of more
+ * than 33 columns (3^M would lose integer precision), is keyed by its joined values instead. The
+ * two kinds never collide (a number against a string).
+ */
+function rowKey(columns: (number | null)[][], i: number): number | string {
+  if (columns.length <= 33) {
+    let key = 0;
+    let m = columns.length - 1;
+    for (; m >= 0; m--) {
+      const v = columns[m][i];
+      const digit = v === null ? 0 : v === 0 ? 1 : v === 1 ? 2 : -1;
+      if (digit < 0) break;
+      key = key * 3 + digit;
+    }
+    if (m < 0) return key;
+  }
+  return columns.map((c) => c[i]).join('|');
+}
+
+/**
  * Means of several per-sample columns (null = the sample does not count for that metric, as an
  * unparsed output for compliance) with one paired, seeded bootstrap: each resample draws n samples
  * with replacement and every column's mean is taken over the drawn samples where it is not null.
@@ -34,24 +55,6 @@ export interface ScoreSummary {
  * needs how often each group is drawn: with few groups (0/1 metrics) those counts are drawn
  * directly from their multinomial, otherwise from n index draws.
  */
-/**
- * Row i's grouping key. Rows of 0/1/null (the rate metrics, which is most rows) get a base-3 number,
- * so grouping a large run allocates no string per sample; any other value falls back to the joined
- * row. The two kinds never collide (a number against a string); past 33 columns 3^M would lose
- * integer precision, so such tables always use the string.
- */
-function rowKey(columns: (number | null)[][], i: number): number | string {
-  if (columns.length > 33) return columns.map((c) => c[i]).join('|');
-  let key = 0;
-  for (let m = columns.length - 1; m >= 0; m--) {
-    const v = columns[m][i];
-    const digit = v === null ? 0 : v === 0 ? 1 : v === 1 ? 2 : -1;
-    if (digit < 0) return columns.map((c) => c[i]).join('|');
-    key = key * 3 + digit;
-  }
-  return key;
-}
-
 export function rates(columns: (number | null)[][], seed: number, resamples = 1000): (Rate | null)[] {
   const n = columns[0]?.length ?? 0;
   const M = columns.length;

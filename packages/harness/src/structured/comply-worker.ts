@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { SchemaCompiler } from './comply.js';
-import { parseStrict } from './parse.js';
+import { errorPosition, parseStrict } from './parse.js';
 import { complyOne, packOutcome, PAYLOAD, type ComplyBatch, type ComplyOutcome, type ComplyReply } from './pool-protocol.js';
 
 const progress = new Int32Array(workerData.progress as SharedArrayBuffer);
@@ -35,7 +35,7 @@ function checkItem(batch: ComplyBatch, i: number): ComplyOutcome {
   const kind = batch.kinds[i];
   if (kind === PAYLOAD.value) return complyOne(compiler, hash, schemas.get(hash), batch.payloads[i]);
   const parsed = parseStrict(batch.payloads[i] as string, kind === PAYLOAD.python ? 'python' : 'rfc8259');
-  if (parsed.ok) return complyOne(compiler, hash, schemas.get(hash), parsed.value);
-  const { message, offset, line, column } = parsed;
-  return complyOne(compiler, hash, schemas.get(hash), undefined, { message, offset, line, column });
+  return parsed.ok
+    ? complyOne(compiler, hash, schemas.get(hash), parsed.value)
+    : complyOne(compiler, hash, schemas.get(hash), undefined, errorPosition(parsed));
 }

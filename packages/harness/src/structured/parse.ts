@@ -11,6 +11,11 @@ import { NOT_JSON, readPythonJson } from './python-json.js';
 
 export type ParseResult = { ok: true; value: unknown; nonFinite?: boolean } | ({ ok: false } & JsonErrorPosition);
 
+/** A failed parse's position alone (without `ok`), as samples and worker replies carry it. */
+export function errorPosition({ message, offset, line, column }: JsonErrorPosition): JsonErrorPosition {
+  return { message, offset, line, column };
+}
+
 export function parseStrict(text: string, dialect: 'rfc8259' | 'python' = 'rfc8259'): ParseResult {
   const r = parseJson(text);
   if (r.ok || dialect === 'rfc8259') return r;

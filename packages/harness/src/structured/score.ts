@@ -3,9 +3,10 @@
  * Compliance runs in the worker pool (with its per-item time limit), and so does the parse of an
  * output that only a schema needs; everything else is in-process.
  */
+import type { JsonErrorPosition } from '@repro/core/json';
 import { accuracy, jsonMatch, type Accuracy } from './accuracy.js';
 import { extractJson, type ExtractMode, type Extraction } from './extract.js';
-import { parseStrict, type ParseResult } from './parse.js';
+import { errorPosition, parseStrict, type ParseResult } from './parse.js';
 import { ValidationPool, type ComplyRequest } from './pool.js';
 import { schemaHash, type SchemaCompiler } from './comply.js';
 import { complyOne, type ComplyOutcome } from './pool-protocol.js';
@@ -26,7 +27,7 @@ export interface SampleScore {
   extract: { mode: ExtractMode; found: boolean; span: [number, number] | null; trailing: string; autoClosed?: number };
   truncated: boolean;
   parsed: boolean;
-  parseError?: { message: string; offset: number; line: number; column: number };
+  parseError?: JsonErrorPosition;
   /** null when the sample has no schema. */
   declared: boolean | null;
   compliant: boolean | null;
@@ -121,7 +122,7 @@ async function score(samples: Sample[], opts: ScoreOptions, keepValues: boolean)
     };
     if (ex.autoClosed) sc.extract.autoClosed = ex.autoClosed;
     const failure = deferred ? o!.parseError : parsed && !parsed.ok ? parsed : undefined;
-    if (failure) sc.parseError = { message: failure.message, offset: failure.offset, line: failure.line, column: failure.column };
+    if (failure) sc.parseError = errorPosition(failure);
     else if (!ex.found) sc.parseError = { message: `no JSON found (extract mode ${mode})`, offset: 0, line: 1, column: 1 };
     if (o) {
       sc.draft = o.draft;
