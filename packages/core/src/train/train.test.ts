@@ -132,7 +132,7 @@ describe('models that stock wasm cannot train', () => {
     const dw = tf.variable(tf.randomNormal([3, 3, 8, 1], 0, 0.5, 'float32', 2), true, 'dw');
     const fc = tf.variable(tf.randomNormal([8, 2], 0, 0.5, 'float32', 3), true, 'fc');
     const forward = (inp: tf.Tensor) => {
-      const h = tf.relu(tf.conv2d(inp as tf.Tensor4D, k1, 2, 'same'));
+      const h = tf.relu(tf.conv2d(inp as tf.Tensor4D, k1 as tf.Tensor4D, 2, 'same'));
       const d = tf.relu(tf.depthwiseConv2d(h, dw as tf.Tensor4D, 1, 'same'));
       return tf.matMul(tf.mean(d, [1, 2]), fc);
     };
