@@ -5,7 +5,7 @@ import { readGolden } from '@repro/core/testing';
 import { encoderPositionalEncoding, predictorPositionalEncoding } from './pe.js';
 import { maskBounds, pyRound, sampleMasks, sampleSize } from './masks.js';
 import { emaMomentum, emaUpdate, warmupCosine } from './schedules.js';
-import { gatherTokens } from './layers.js';
+import { gatherTokens, type EncoderStack } from './layers.js';
 import { createEncoder, createPredictor, encode, encoderParams, jepaLoss, numTokens, predict, predictorParams, tokenize, type TjepaShape } from './model.js';
 import { pretrain, Trainer } from './pretrain.js';
 
@@ -161,6 +161,55 @@ describe('model', () => {
     expect(Number.isFinite(value.dataSync()[0])).toBe(true);
     const dead = vars.filter((v) => tf.max(tf.abs(grads[v.name])).dataSync()[0] === 0).map((v) => v.name);
     expect(dead).toEqual([]);
+  });
+
+  it("encoder and predictor forwards equal the reference modules' on the same weights", () => {
+    // The numbers below came from the reference's own modules (jose-melo/t-jepa 98dda99: Encoder with
+    // 1 reg token, width 4, 2 layers, 2 heads, FFN 8; Predictors 'transformer', width 4, 1 layer,
+    // FFN 6, D = 3), run on Debian's PyTorch 1.13 in training mode with dropout 0 (which keeps
+    // PyTorch's fused inference path out), with every parameter k (in `named_parameters()` order,
+    // the unused template layer skipped) filled from `fill` below in PyTorch's layout.
+    const s: TjepaShape = { numNumeric: 2, cardinalities: [3], nReg: 1, width: 4, layers: 2, heads: 2, ffn: 8, predWidth: 4, predLayers: 1, predHeads: 2, predFfn: 6, dropout: 0 };
+    // Integer arithmetic, so both languages get the same values; LayerNorm weights centred on 1.
+    const fill = (v: tf.Variable, k: number, torchShape: number[], layerNormWeight = false, transpose = false) => {
+      const n = torchShape.reduce((a, b) => a * b, 1);
+      const x = tf.tensor(Float32Array.from({ length: n }, (_, i) => ((i * i * 31 + i * 7919 + k * 104729 + 17) % 1009) / 1009 - 0.5 + (layerNormWeight ? 1 : 0)), torchShape);
+      v.assign((transpose ? x.transpose() : x).reshape(v.shape));
+    };
+    // nn.Linear and in_proj weights are [out, in] in PyTorch, [in, out] here.
+    const fillStack = (st: EncoderStack, k: number, W: number, F: number) => {
+      for (const l of st.layers) {
+        fill(l.qkv.w, k, [3 * W, W], false, true); fill(l.qkv.b, k + 1, [3 * W]);
+        fill(l.out.w, k + 2, [W, W], false, true); fill(l.out.b, k + 3, [W]);
+        fill(l.ff1.w, k + 4, [F, W], false, true); fill(l.ff1.b, k + 5, [F]);
+        fill(l.ff2.w, k + 6, [W, F], false, true); fill(l.ff2.b, k + 7, [W]);
+        fill(l.ln1.g, k + 8, [W], true); fill(l.ln1.b, k + 9, [W]); fill(l.ln2.g, k + 10, [W], true); fill(l.ln2.b, k + 11, [W]);
+        k += 12;
+      }
+      fill(st.proj.w, k, [W, W], false, true); fill(st.proj.b, k + 1, [W]);
+      fill(st.ln1.g, k + 2, [W], true); fill(st.ln1.b, k + 3, [W]); fill(st.ln2.g, k + 4, [W], true); fill(st.ln2.b, k + 5, [W]);
+    };
+    const e = createEncoder(s, new Rng(1), 'ref');
+    fill(e.tok.wNum, 0, [3, 4]); fill(e.tok.bias, 1, [3, 4]); fill(e.tok.emb[0], 2, [3, 4]);
+    fillStack(e.body, 3, 4, 8);
+    const p = createPredictor(s, new Rng(1));
+    // Parameters 3 and 4 are TransformerPredictor.layer_norm, which its forward never uses.
+    fill(p.maskToken, 0, [1, 1, 4]); fill(p.inProj.w, 1, [4, 4], false, true); fill(p.inProj.b, 2, [4]);
+    fillStack(p.body, 5, 4, 6);
+    fill(p.ln.g, 23, [4], true); fill(p.ln.b, 24, [4]); fill(p.outProj.w, 25, [4, 4], false, true); fill(p.outProj.b, 26, [4]);
+
+    const xNum = tf.tensor2d([[0.1, 0.9], [0.5, 0.2], [1.0, 0.0]]);
+    const xCat = tf.tensor2d([[2], [0], [1]]);
+    const full = encode(e, xNum, xCat, null, false).arraySync();
+    close(full[0][0], [-1.319632, -0.51967, 1.359151, -0.410522]); // row 0, the reg token
+    close(full[2][3], [-0.763632, 0.51814, 0.980658, -1.481776]); // row 2, the categorical token
+    const ctxIdx = Int32Array.from([0, 2, 1, 2, 2, 0]);
+    const ctx = encode(e, xNum, xCat, { idx: ctxIdx, n: 2 }, false);
+    close(ctx.arraySync()[1].flat(), [1.284605, 0.33903, -0.311001, -1.75077, 1.416836, 0.458717, -0.778275, -1.507439]);
+    // The reference predicts both targets in one pass; row b of target t is its row t * B + b.
+    close(predict(p, s, ctx, ctxIdx, Int32Array.from([1, 0, 1]), 1, false).arraySync()[1][0], [0.374821, 0.439116, -0.991839, -0.494049]);
+    close(predict(p, s, ctx, ctxIdx, Int32Array.from([0, 2, 1]), 1, false).arraySync()[1][0], [0.415086, 0.34266, -0.929709, -0.329092]);
+    for (const v of [...encoderParams(e), ...predictorParams(p)]) v.dispose();
   });
 
   it('one predictor pass over the context repeated per target equals one pass per target (rows never mix)', () => {
