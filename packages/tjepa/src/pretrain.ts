@@ -97,14 +97,32 @@ export class Trainer {
     this.maskRng = rng.stream('masks');
   }
 
+  /**
+   * The learning rate and weight decay of optimizer step `s` (from 0) and the EMA momentum that
+   * follows it. The reference steps its schedulers after the optimizer, so its step s >= 1 runs at
+   * the schedules' value for s, and its step 0 at AdamW's defaults (`firstStep: 'reference'`); its
+   * momentum generator starts at i = 0, so the EMA after step s uses m_s. 'scheduled' runs step s
+   * at the schedules' value for s + 1, as if they were stepped before the optimizer.
+   */
+  schedule(s: number): { lr: number; wd: number; momentum: number } {
+    const { cfg } = this;
+    const total = this.stepsPerEpoch * cfg.epochs;
+    const momentum = emaMomentum(s, this.stepsPerEpoch, cfg.epochs, cfg.emaStart);
+    if (cfg.firstStep === 'reference' && s === 0) return { lr: 1e-3, wd: 1e-2, momentum };
+    const at = cfg.firstStep === 'reference' ? s : s + 1;
+    return {
+      lr: warmupCosine(at, { warmupSteps: this.stepsPerEpoch * cfg.warmupEpochs, totalSteps: total, refLr: cfg.lr }),
+      wd: cosineWeightDecay(at, { totalSteps: total, refWd: cfg.weightDecay, finalWd: cfg.finalWeightDecay }),
+      momentum,
+    };
+  }
+
   /** One step on a batch; the loss (checked finite). */
   async step(xNum: tf.Tensor2D, xCat: tf.Tensor2D | null, epoch: number): Promise<number> {
     const { cfg, shape } = this;
-    const total = this.stepsPerEpoch * cfg.epochs;
     const masks = sampleMasks(xNum.shape[0], this.numFeatures, shape.nReg, this.bounds, this.maskRng, { numTargets: cfg.numTargets, indexing: cfg.maskIndexing });
-    const first = this.steps === 0 && cfg.firstStep === 'reference';
-    const lr = first ? 1e-3 : warmupCosine(this.steps + 1, { warmupSteps: this.stepsPerEpoch * cfg.warmupEpochs, totalSteps: total, refLr: cfg.lr });
-    this.wd = first ? 1e-2 : cosineWeightDecay(this.steps + 1, { totalSteps: total, refWd: cfg.weightDecay, finalWd: cfg.finalWeightDecay });
+    const { lr, wd, momentum: m } = this.schedule(this.steps);
+    this.wd = wd;
     const train = this.trainVars;
     const lossValue = tf.tidy(() => {
       const { value, grads } = this.gradients(xNum, xCat, masks);
@@ -115,7 +133,6 @@ export class Trainer {
     lossValue.dispose();
     if (!Number.isFinite(l)) throw new NonFiniteError(this.steps, epoch, 'the T-JEPA loss', l);
     // the target encoder follows by EMA
-    const m = emaMomentum(this.steps + 1, this.stepsPerEpoch, cfg.epochs, cfg.emaStart);
     tf.tidy(() => this.trgVars.forEach((t, i) => t.assign(tf.add(tf.mul(t, m), tf.mul(this.ctxVars[i], 1 - m)))));
     this.steps++;
     return l;

@@ -4,7 +4,7 @@ import { initBackend, Rng } from '@repro/core';
 import { readGolden } from '@repro/core/testing';
 import { encoderPositionalEncoding, predictorPositionalEncoding } from './pe.js';
 import { maskBounds, pyRound, sampleMasks, sampleSize } from './masks.js';
-import { emaMomentum, emaUpdate, warmupCosine } from './schedules.js';
+import { cosineWeightDecay, emaMomentum, emaUpdate, warmupCosine } from './schedules.js';
 import { gatherTokens, type EncoderStack } from './layers.js';
 import { createEncoder, createPredictor, encode, encoderParams, jepaLoss, numTokens, predict, predictorParams, tokenize, type TjepaShape } from './model.js';
 import { pretrain, Trainer } from './pretrain.js';
@@ -227,6 +227,26 @@ describe('model', () => {
     close(stacked.dataSync(), Array.from(apart.dataSync()), 1e-5);
   });
 
+  it("steps on the reference's schedules: step s at its lr for s (step 0 at AdamW's defaults), the EMA after it at m_s", () => {
+    const cfg = {
+      epochs: 300, batchSize: 16, lr: 0.0003658682841082736, warmupEpochs: 10, weightDecay: 0.04, finalWeightDecay: 0.4, emaStart: 0.996, numTargets: 4,
+      shares: { minContext: 0.25, maxContext: 0.5, minTarget: 0.25, maxTarget: 0.5 }, maskIndexing: 'fixed' as const, firstStep: 'reference' as const, gradClip: 1,
+    };
+    const reference = new Trainer(shape, cfg, 1, 10);
+    // The golden table is the reference scheduler's lr after its k-th step() call, which sets the
+    // lr of optimizer step k; its first step runs at AdamW's defaults.
+    for (const [k, v] of Object.entries(g.lr_ipe10_ep300_warm10 as Record<string, number>)) expect(Math.abs(reference.schedule(Number(k)).lr - v)).toBeLessThan(1e-12);
+    expect(reference.schedule(0)).toEqual({ lr: 1e-3, wd: 1e-2, momentum: 0.996 });
+    expect(reference.schedule(1).wd).toBeCloseTo(cosineWeightDecay(1, { totalSteps: 3000, refWd: 0.04, finalWd: 0.4 }), 12);
+    const short = new Trainer(shape, { ...cfg, epochs: 2, warmupEpochs: 1 }, 1, 10);
+    close([0, 1, 10, 19, 20].map((i) => short.schedule(i).momentum), g.momentum_ipe10_ep2 as number[], 1e-9);
+    // 'scheduled' runs the schedules one step earlier, so step 0 has the first warm-up lr.
+    const scheduled = new Trainer(shape, { ...cfg, firstStep: 'scheduled' as const }, 1, 10);
+    expect(scheduled.schedule(0).lr).toBeCloseTo(warmupCosine(1, { warmupSteps: 100, totalSteps: 3000, refLr: cfg.lr }), 15);
+    expect(scheduled.schedule(99).lr).toBeCloseTo(cfg.lr, 15);
+    for (const t of [reference, short, scheduled]) { t.dispose(); for (const v of encoderParams(t.target)) v.dispose(); t.target.pe.dispose(); }
+  });
+
   it("a training step moves the target encoder by the EMA update the golden vectors check (emaUpdate's formula)", async () => {
     const cfg = {
       epochs: 2, batchSize: 16, lr: 3e-3, warmupEpochs: 1, weightDecay: 0, finalWeightDecay: 0, emaStart: 0.996, numTargets: 4,
@@ -239,7 +259,8 @@ describe('model', () => {
     await trainer.step(xNum, xCat, 1);
     const before = encoderParams(trainer.target).map((v) => Array.from(v.dataSync()));
     await trainer.step(xNum, xCat, 1);
-    const m = emaMomentum(2, 5, 2, 0.996);
+    // The reference's momentum generator starts at i = 0 after the first step: the second uses m_1.
+    const m = emaMomentum(1, 5, 2, 0.996);
     const online = encoderParams(trainer.ctxEnc);
     encoderParams(trainer.target).forEach((v, i) => {
       const expected = before[i];
