@@ -65,7 +65,7 @@ export function collapseStats(z: tf.Tensor3D): { embStd: number; meanPairwiseDis
 export class Trainer {
   readonly ctxEnc: Encoder;
   readonly target: Encoder;
-  private readonly pred: Predictor;
+  readonly pred: Predictor;
   private readonly ctxVars: tf.Variable[];
   private readonly trgVars: tf.Variable[];
   private readonly predVars: tf.Variable[];
@@ -91,10 +91,21 @@ export class Trainer {
     this.trainVars = [...this.ctxVars, ...this.predVars];
     this.isCtx = new Set(this.ctxVars.map((v) => v.name));
     this.wd = cfg.weightDecay;
-    this.opt = adamw({ weightDecay: () => this.wd, decay: (v) => v.shape.length > 1 });
+    this.opt = adamw({ weightDecay: () => this.wd, decay: (v) => this.decays(v) });
     this.numFeatures = shape.numNumeric + shape.cardinalities.length;
     this.bounds = maskBounds(this.numFeatures, cfg.shares);
     this.maskRng = rng.stream('masks');
+  }
+
+  /**
+   * Whether AdamW decays `v`, as the reference's parameter groups decide: not for a parameter named
+   * `bias` or 1-D. By shape alone two would differ: the tokenizer's bias is 2-D there too but named
+   * `bias` (never decayed), and the predictor's mask token is [1, 1, P] there (decayed) but 1-D here.
+   */
+  decays(v: tf.Variable): boolean {
+    if (v === this.ctxEnc.tok.bias) return false;
+    if (v === this.pred.maskToken) return true;
+    return v.shape.length > 1;
   }
 
   /**

@@ -247,6 +247,21 @@ describe('model', () => {
     for (const t of [reference, short, scheduled]) { t.dispose(); for (const v of encoderParams(t.target)) v.dispose(); t.target.pe.dispose(); }
   });
 
+  it("AdamW decays what the reference's parameter groups decay: not biases (the tokenizer's is 2-D) nor 1-D parameters, but the mask token", () => {
+    const cfg = {
+      epochs: 1, batchSize: 16, lr: 1e-3, warmupEpochs: 1, weightDecay: 0, finalWeightDecay: 0, emaStart: 0.996, numTargets: 4,
+      shares: { minContext: 0.25, maxContext: 0.5, minTarget: 0.25, maxTarget: 0.5 }, maskIndexing: 'fixed' as const, firstStep: 'reference' as const, gradClip: 1,
+    };
+    const t = new Trainer(shape, cfg, 1, 1);
+    const { tok, body } = t.ctxEnc;
+    expect([tok.wNum, ...tok.emb, body.layers[0].qkv.w, body.layers[0].ff2.w, body.proj.w, t.pred.inProj.w, t.pred.outProj.w].every((v) => t.decays(v))).toBe(true);
+    expect(t.decays(t.pred.maskToken)).toBe(true);
+    expect([tok.bias, body.layers[0].qkv.b, body.layers[0].ln1.g, body.ln2.b, t.pred.ln.g, t.pred.outProj.b].some((v) => t.decays(v))).toBe(false);
+    t.dispose();
+    for (const v of encoderParams(t.target)) v.dispose();
+    t.target.pe.dispose();
+  });
+
   it("a training step moves the target encoder by the EMA update the golden vectors check (emaUpdate's formula)", async () => {
     const cfg = {
       epochs: 2, batchSize: 16, lr: 3e-3, warmupEpochs: 1, weightDecay: 0, finalWeightDecay: 0, emaStart: 0.996, numTargets: 4,
