@@ -7,7 +7,7 @@ import { maskBounds, pyRound, sampleMasks, sampleSize } from './masks.js';
 import { cosineWeightDecay, emaMomentum, emaUpdate, warmupCosine } from './schedules.js';
 import { gatherTokens, type EncoderStack } from './layers.js';
 import { createEncoder, createPredictor, encode, encoderParams, jepaLoss, numTokens, predict, predictorParams, tokenize, type TjepaShape } from './model.js';
-import { pretrain, Trainer } from './pretrain.js';
+import { pretrain, Trainer, type PretrainConfig } from './pretrain.js';
 
 const g = readGolden<Record<string, unknown>>('tjepa/golden.json');
 const close = (a: ArrayLike<number>, b: number[], tol = 1e-5) => {
@@ -16,6 +16,19 @@ const close = (a: ArrayLike<number>, b: number[], tol = 1e-5) => {
 };
 
 beforeAll(async () => { await initBackend(); });
+
+/** A small pretraining config (fixed mask indexing, the reference's first step, no weight decay) with overrides. */
+const trainerConfig = (over: Partial<PretrainConfig> = {}): PretrainConfig => ({
+  epochs: 2, batchSize: 16, lr: 3e-3, warmupEpochs: 1, weightDecay: 0, finalWeightDecay: 0, emaStart: 0.996, numTargets: 4,
+  shares: { minContext: 0.25, maxContext: 0.5, minTarget: 0.25, maxTarget: 0.5 }, maskIndexing: 'fixed', firstStep: 'reference', gradClip: 1, ...over,
+});
+
+/** A Trainer and the target encoder it hands out (Trainer.dispose leaves that to whoever took it). */
+function disposeTrainer(t: Trainer): void {
+  t.dispose();
+  for (const v of encoderParams(t.target)) v.dispose();
+  t.target.pe.dispose();
+}
 
 describe('positional encodings', () => {
   it('encoder: base 100, sin and cos interleaved; predictor: base 10000, [sin | cos] halves', () => {
@@ -228,10 +241,7 @@ describe('model', () => {
   });
 
   it("steps on the reference's schedules: step s at its lr for s (step 0 at AdamW's defaults), the EMA after it at m_s", () => {
-    const cfg = {
-      epochs: 300, batchSize: 16, lr: 0.0003658682841082736, warmupEpochs: 10, weightDecay: 0.04, finalWeightDecay: 0.4, emaStart: 0.996, numTargets: 4,
-      shares: { minContext: 0.25, maxContext: 0.5, minTarget: 0.25, maxTarget: 0.5 }, maskIndexing: 'fixed' as const, firstStep: 'reference' as const, gradClip: 1,
-    };
+    const cfg = trainerConfig({ epochs: 300, lr: 0.0003658682841082736, warmupEpochs: 10, weightDecay: 0.04, finalWeightDecay: 0.4 });
     const reference = new Trainer(shape, cfg, 1, 10);
     // The golden table is the reference scheduler's lr after its k-th step() call, which sets the
     // lr of optimizer step k; its first step runs at AdamW's defaults.
@@ -244,29 +254,21 @@ describe('model', () => {
     const scheduled = new Trainer(shape, { ...cfg, firstStep: 'scheduled' as const }, 1, 10);
     expect(scheduled.schedule(0).lr).toBeCloseTo(warmupCosine(1, { warmupSteps: 100, totalSteps: 3000, refLr: cfg.lr }), 15);
     expect(scheduled.schedule(99).lr).toBeCloseTo(cfg.lr, 15);
-    for (const t of [reference, short, scheduled]) { t.dispose(); for (const v of encoderParams(t.target)) v.dispose(); t.target.pe.dispose(); }
+    for (const t of [reference, short, scheduled]) disposeTrainer(t);
   });
 
   it("AdamW decays what the reference's parameter groups decay: not biases (the tokenizer's is 2-D) nor 1-D parameters, but the mask token", () => {
-    const cfg = {
-      epochs: 1, batchSize: 16, lr: 1e-3, warmupEpochs: 1, weightDecay: 0, finalWeightDecay: 0, emaStart: 0.996, numTargets: 4,
-      shares: { minContext: 0.25, maxContext: 0.5, minTarget: 0.25, maxTarget: 0.5 }, maskIndexing: 'fixed' as const, firstStep: 'reference' as const, gradClip: 1,
-    };
+    const cfg = trainerConfig({ epochs: 1, lr: 1e-3, warmupEpochs: 1 });
     const t = new Trainer(shape, cfg, 1, 1);
     const { tok, body } = t.ctxEnc;
     expect([tok.wNum, ...tok.emb, body.layers[0].qkv.w, body.layers[0].ff2.w, body.proj.w, t.pred.inProj.w, t.pred.outProj.w].every((v) => t.decays(v))).toBe(true);
     expect(t.decays(t.pred.maskToken)).toBe(true);
     expect([tok.bias, body.layers[0].qkv.b, body.layers[0].ln1.g, body.ln2.b, t.pred.ln.g, t.pred.outProj.b].some((v) => t.decays(v))).toBe(false);
-    t.dispose();
-    for (const v of encoderParams(t.target)) v.dispose();
-    t.target.pe.dispose();
+    disposeTrainer(t);
   });
 
   it("a training step moves the target encoder by the EMA update the golden vectors check (emaUpdate's formula)", async () => {
-    const cfg = {
-      epochs: 2, batchSize: 16, lr: 3e-3, warmupEpochs: 1, weightDecay: 0, finalWeightDecay: 0, emaStart: 0.996, numTargets: 4,
-      shares: { minContext: 0.25, maxContext: 0.5, minTarget: 0.25, maxTarget: 0.5 }, maskIndexing: 'fixed' as const, firstStep: 'reference' as const, gradClip: 1,
-    };
+    const cfg = trainerConfig();
     const trainer = new Trainer(shape, cfg, 3, 5);
     const rng = new Rng(6);
     const xNum = tf.tensor2d(Float32Array.from({ length: 16 * 2 }, () => rng.float()), [16, 2]);
@@ -282,16 +284,11 @@ describe('model', () => {
       emaUpdate(expected, online[i].dataSync(), m);
       close(v.dataSync(), expected, 1e-6);
     });
-    trainer.dispose();
-    for (const v of encoderParams(trainer.target)) v.dispose();
-    trainer.target.pe.dispose();
+    disposeTrainer(trainer);
   });
 
   it('a batch split into micro-batches gives the gradients and loss of the whole batch, and frees its slices', () => {
-    const cfg = {
-      epochs: 2, batchSize: 16, lr: 3e-3, warmupEpochs: 1, weightDecay: 0, finalWeightDecay: 0, emaStart: 0.996, numTargets: 4,
-      shares: { minContext: 0.25, maxContext: 0.5, minTarget: 0.25, maxTarget: 0.5 }, maskIndexing: 'fixed' as const, firstStep: 'reference' as const, gradClip: 1,
-    };
+    const cfg = trainerConfig();
     const whole = new Trainer(shape, cfg, 3, 5);
     const split = new Trainer(shape, { ...cfg, microBatch: 5 }, 3, 5); // slices of 5, 5, 5 and 1 rows
     const rng = new Rng(8);
@@ -313,7 +310,7 @@ describe('model', () => {
       const scale = Math.max(...ga.map(Math.abs));
       close(other.dataSync().map((g) => g / scale), ga.map((g) => g / scale), 1e-5);
     });
-    for (const t of [whole, split]) { t.dispose(); for (const v of encoderParams(t.target)) v.dispose(); t.target.pe.dispose(); }
+    for (const t of [whole, split]) disposeTrainer(t);
     tf.dispose([a.value, b.value, ...Object.values(a.grads), ...Object.values(b.grads), xNum, xCat]);
   });
 
@@ -322,10 +319,7 @@ describe('model', () => {
     const rng = new Rng(4);
     const numeric = tf.tensor2d(Float32Array.from({ length: N * 2 }, () => rng.float()), [N, 2]);
     const categorical = tf.tensor2d(Float32Array.from({ length: N * 2 }, (_, i) => (i % 2 ? rng.int(2) : rng.int(3))), [N, 2]);
-    const cfg = {
-      epochs: 3, batchSize: 64, lr: 3e-3, warmupEpochs: 1, weightDecay: 0.01, finalWeightDecay: 0.01, emaStart: 0.996, numTargets: 4,
-      shares: { minContext: 0.25, maxContext: 0.5, minTarget: 0.25, maxTarget: 0.5 }, maskIndexing: 'fixed' as const, firstStep: 'reference' as const, gradClip: 1,
-    };
+    const cfg = trainerConfig({ epochs: 3, batchSize: 64, weightDecay: 0.01, finalWeightDecay: 0.01 });
     const before = tf.memory().numTensors;
     const res = await pretrain({ rows: N, numeric, categorical }, shape, cfg, 1);
     expect(res.steps).toBe(12);
