@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { useSharedMirror } from '@repro/core/testing';
+import { defaultJobs } from './runner.js';
 
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const mirror = useSharedMirror();
@@ -69,6 +70,21 @@ describe('repro score-json', () => {
     }
     expect(repro(['run', 'engine'], { REPRO_JOBS: 'all' }).err).toMatch(/REPRO_JOBS takes a positive integer, got "all"/);
   });
+});
+
+describe('repro run without --jobs', () => {
+  it.skipIf(!mirror)('runs an untimed suite one run per core (the default jobs), with --jobs 1 in this process', () => {
+    const args = ['run', 'gsm8k-reference-solutions', '--force', '--no-leaderboard'];
+    const env = { REPRO_RESULTS: mkdtempSync(path.join(os.tmpdir(), 'repro-jobs-')), REPRO_JOBS: undefined };
+    const byDefault = repro(args, env);
+    expect(byDefault.code, byDefault.err).toBe(0);
+    const wanted = Math.min(defaultJobs(), 4);
+    if (wanted > 1) expect(byDefault.err).toContain(`[gsm8k-reference-solutions] 4 run(s), ${wanted} at a time in child processes`);
+    else expect(byDefault.err).not.toContain('at a time in child processes');
+    const serial = repro([...args, '--jobs', '1'], env);
+    expect(serial.code, serial.err).toBe(0);
+    expect(serial.err).not.toContain('at a time in child processes');
+  }, 120_000);
 });
 
 describe('repro command line', () => {

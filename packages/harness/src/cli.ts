@@ -12,7 +12,7 @@ import {
 } from '@repro/core';
 import { REGISTRY } from './registry.js';
 import { listSuites, suiteMeta, type SuiteSpec } from './spec.js';
-import { runSuite, summaryTable, type RunRow } from './runner.js';
+import { defaultJobs, runSuite, summaryTable, type RunRow } from './runner.js';
 import { UnknownNameError } from './didyoumean.js';
 import { EXTRACT_MODES, type ExtractMode } from './structured/extract.js';
 import { formatSummary, scoreFile } from './structured/score-file.js';
@@ -56,7 +56,8 @@ Options:
                          backend uses one core per run, so N up to the core count divides a
                          training suite's time. Suites that measure speed (timed in their spec)
                          still run one at a time; each record notes env.concurrentRuns.
-                         Default: REPRO_JOBS, else 1
+                         Default: REPRO_JOBS, else one per core while memory allows
+                         2 GiB each (here: ${defaultJobs()})
   --all                  run every suite in benchmarks/
   --no-leaderboard       do not rebuild the leaderboard afterwards`,
   leaderboard: `Usage: repro leaderboard
@@ -171,7 +172,7 @@ async function main(argv: string[]): Promise<number> {
       } });
       if (positionals.length > 1 || (values.all && positionals.length)) throw new UsageError(`repro run takes one suite or --all, got ${positionals.join(' ')}`);
       if (values.profile !== 'quick' && values.profile !== 'full') throw new UnknownNameError('profile', values.profile!, ['quick', 'full']);
-      const jobsText = values.jobs ?? process.env.REPRO_JOBS ?? '1';
+      const jobsText = values.jobs ?? process.env.REPRO_JOBS ?? String(defaultJobs());
       const jobs = Number(jobsText);
       if (!/^\d+$/.test(jobsText) || jobs < 1) throw new UsageError(`${values.jobs === undefined ? 'REPRO_JOBS' : '--jobs'} takes a positive integer, got ${JSON.stringify(jobsText)}`);
       if (values.backend && !(BACKENDS as readonly string[]).includes(values.backend)) throw new UnknownNameError('backend', values.backend, [...BACKENDS]);

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { initBackend, listRecordFiles, readRecord, repoRoot } from '@repro/core';
 import { useSharedMirror } from '@repro/core/testing';
-import { runSuite, summaryTable } from './runner.js';
+import { defaultJobs, runSuite, summaryTable } from './runner.js';
 import { loadSuiteFile, type SuiteSpec } from './spec.js';
 import type { ArmMethod } from './arms/types.js';
 import { engineTfjs } from './arms/engine.js';
@@ -154,6 +154,17 @@ describe('the suite runner with --jobs', () => {
     expect(rows.map((r) => r.status)).toEqual(['ok', 'ok']);
     expect(listRecordFiles(root).map(readRecord).map((r) => [r.metrics.pid, r.env.concurrentRuns])).toEqual([[process.pid, 1], [process.pid, 1]]);
     expect(lines).toContain('[demo] measures speed: its 2 run(s) go one at a time, not 2 at once');
+  });
+});
+
+describe('the command line\'s default jobs', () => {
+  it('is one run per core while the memory holds 2 GiB for each, and never below one', () => {
+    const GiB = 1024 ** 3;
+    expect(defaultJobs(2, 24 * GiB)).toBe(2);
+    expect(defaultJobs(16, 8 * GiB)).toBe(4);
+    expect(defaultJobs(8, 8 * GiB - 1)).toBe(3);
+    expect(defaultJobs(1, 64 * GiB)).toBe(1);
+    expect(defaultJobs(4, GiB)).toBe(1);
   });
 });
 

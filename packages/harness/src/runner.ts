@@ -8,6 +8,7 @@
  * suite finish in about the time of one.
  */
 import { createHash } from 'node:crypto';
+import { availableParallelism, totalmem } from 'node:os';
 import {
   backendInfo, datasetStatus, getManifest, initBackend, recordExists, recordPath, resultsDir, type Profile, type ResultRecord,
 } from '@repro/core';
@@ -40,6 +41,19 @@ export interface RunOptions {
 }
 
 type DatasetInfo = ResultRecord['dataset'];
+
+/** Memory set aside for each run in a child process (see defaultJobs). */
+const MEMORY_PER_JOB = 2 * 1024 ** 3;
+
+/**
+ * The command line's default for `jobs`: one run per core, since the wasm backend computes on one
+ * core per process, but no more runs than the memory holds at MEMORY_PER_JOB each: the largest
+ * child of a quick-profile tabular-ssl run peaked at 750 MB resident (tjepa-mlp, sampled every
+ * 3 s), and the full profiles grow larger, so the margin is wide. Never below 1.
+ */
+export function defaultJobs(cores = availableParallelism(), memoryBytes = totalmem()): number {
+  return Math.max(1, Math.min(cores, Math.floor(memoryBytes / MEMORY_PER_JOB)));
+}
 
 async function resolveDataset(id: string): Promise<{ info: DatasetInfo } | { missing: string }> {
   if (id === 'synthetic') return { info: { id, sha256: null, generator: 'generated from the seed by the arm' } };
