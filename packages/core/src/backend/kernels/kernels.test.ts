@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../init.js';
+import { SMALL_PRODUCT } from './batch-matmul.js';
 
 const TOL = 1e-5;
 
@@ -85,7 +86,17 @@ describe('batched and transposed matmul', () => {
     [[5, 7], [7, 3], false, false], [[7, 5], [7, 3], true, false], [[5, 7], [3, 7], false, true], [[7, 5], [3, 7], true, true],
     [[4, 5, 7], [4, 7, 3], false, false], [[4, 7, 5], [4, 3, 7], true, true], [[2, 3, 5, 7], [7, 6], false, false],
     [[2, 3, 5, 7], [1, 7, 6], false, false], [[5, 7], [4, 7, 3], false, false], [[2, 3, 5, 7], [2, 3, 6, 7], false, true],
+    // Batched products of at least SMALL_PRODUCT multiply-adds take the per-element XNNPACK path
+    // (the small ones above stay on the stock loop).
+    [[3, 32, 24], [3, 24, 40], false, false], [[3, 24, 32], [3, 40, 24], true, true], [[32, 24], [3, 24, 40], false, false],
+    [[2, 2, 40, 24], [2, 2, 40, 24], false, true],
   ];
+  it('the large cases are above the stock loop\'s size, the small ones below', () => {
+    const mkn = ([as, bs, ta, tb]: (typeof cases)[number]) => (ta ? as.at(-1)! : as.at(-2)!) * (ta ? as.at(-2)! : as.at(-1)!) * (tb ? bs.at(-2)! : bs.at(-1)!);
+    const batched = cases.filter(([, bs]) => bs.slice(0, -2).reduce((p, d) => p * d, 1) > 1);
+    expect(batched.filter((c) => mkn(c) >= SMALL_PRODUCT)).toHaveLength(4);
+    expect(batched.filter((c) => mkn(c) < SMALL_PRODUCT).length).toBeGreaterThanOrEqual(4);
+  });
   for (const [as, bs, ta, tb] of cases) {
     it(`${JSON.stringify(as)} x ${JSON.stringify(bs)} ta=${ta} tb=${tb}`, () => {
       const a = data(as, 7), b = data(bs, 8);
