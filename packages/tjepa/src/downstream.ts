@@ -24,7 +24,7 @@ export function embed(enc: Encoder, x: TabularData, adapter: Adapter, batch = 10
     parts.push(tf.tidy(() => {
       const xn = x.numeric.slice([s, 0], [n, -1]) as tf.Tensor2D;
       const xc = x.categorical ? x.categorical.slice([s, 0], [n, -1]) as tf.Tensor2D : null;
-      const h = encode(enc, xn, xc, null, false);
+      const h = encode(enc, xn, xc, null, null);
       return (adapter === 'mean-pool' ? tf.mean(h, 1) : h.reshape([n, -1])).dataSync() as Float32Array;
     }));
   }

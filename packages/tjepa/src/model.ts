@@ -80,11 +80,14 @@ export function tokenize(t: Tokenizer, s: TjepaShape, xNum: tf.Tensor2D, xCat: t
   return tf.add(x, bias.expandDims(0)) as tf.Tensor3D;
 }
 
-/** Encodes the tokens at `idx` ([B * n], token positions) or all tokens when idx is null. */
-export function encode(e: Encoder, xNum: tf.Tensor2D, xCat: tf.Tensor2D | null, idx: { idx: Int32Array; n: number } | null, training: boolean): tf.Tensor3D {
+/**
+ * Encodes the tokens at `idx` ([B * n], token positions) or all tokens when idx is null. `train`:
+ * the stream dropout masks are drawn from while training; null when evaluating (no dropout).
+ */
+export function encode(e: Encoder, xNum: tf.Tensor2D, xCat: tf.Tensor2D | null, idx: { idx: Int32Array; n: number } | null, train: Rng | null): tf.Tensor3D {
   let h = tf.add(tokenize(e.tok, e.shape, xNum, xCat), e.pe.expandDims(0)) as tf.Tensor3D;
   if (idx) h = gatherTokens(h, idx.idx, idx.n);
-  return applyEncoderStack(e.body, h, { dropout: e.shape.dropout, training });
+  return applyEncoderStack(e.body, h, { dropout: e.shape.dropout, rng: train });
 }
 
 export function createPredictor(s: TjepaShape, rng: Rng): Predictor {
@@ -107,13 +110,13 @@ export function predictorParams(p: Predictor): tf.Variable[] {
  * Predictions [B, nTrgt, H] for one target: the context [B, nCtx, H] at positions ctxIdx, queries at
  * trgtIdx ([B * n] token positions each).
  */
-export function predict(p: Predictor, s: TjepaShape, ctx: tf.Tensor3D, ctxIdx: Int32Array, trgtIdx: Int32Array, nTrgt: number, training: boolean): tf.Tensor3D {
+export function predict(p: Predictor, s: TjepaShape, ctx: tf.Tensor3D, ctxIdx: Int32Array, trgtIdx: Int32Array, nTrgt: number, train: Rng | null): tf.Tensor3D {
   const [B, nCtx] = ctx.shape;
   const posCtx = tf.gather(p.pe, tf.tensor1d(ctxIdx, 'int32')).reshape([B, nCtx, s.predWidth]);
   const posTrg = tf.gather(p.pe, tf.tensor1d(trgtIdx, 'int32')).reshape([B, nTrgt, s.predWidth]);
   const c = tf.add(applyLinear(p.inProj, ctx), posCtx);
   const q = tf.add(p.maskToken.reshape([1, 1, s.predWidth]), posTrg);
-  const h = applyEncoderStack(p.body, tf.concat([c, q], 1) as tf.Tensor3D, { dropout: s.dropout, training });
+  const h = applyEncoderStack(p.body, tf.concat([c, q], 1) as tf.Tensor3D, { dropout: s.dropout, rng: train });
   const out = layerNorm(h, p.ln).slice([0, nCtx, 0], [B, nTrgt, s.predWidth]);
   return applyLinear(p.outProj, out) as tf.Tensor3D;
 }

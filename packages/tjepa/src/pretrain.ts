@@ -75,6 +75,8 @@ export class Trainer {
   private readonly opt: Optimizer;
   private readonly bounds: MaskBounds;
   private readonly maskRng: Rng;
+  /** Dropout masks (the full profile's dropout; the quick profile has none, and draws nothing). */
+  private readonly dropoutRng: Rng;
   private readonly numFeatures: number;
   private wd: number;
   steps = 0;
@@ -95,6 +97,7 @@ export class Trainer {
     this.numFeatures = shape.numNumeric + shape.cardinalities.length;
     this.bounds = maskBounds(this.numFeatures, cfg.shares);
     this.maskRng = rng.stream('masks');
+    this.dropoutRng = rng.stream('dropout');
   }
 
   /**
@@ -178,7 +181,7 @@ export class Trainer {
   private passGradients(xNum: tf.Tensor2D, xCat: tf.Tensor2D | null, masks: BatchMasks): LossGrads {
     const { shape } = this;
     return tf.tidy(() => {
-      const full = encode(this.target, xNum, xCat, null, false);
+      const full = encode(this.target, xNum, xCat, null, null);
       // All targets in one predictor pass, as the reference does: the context repeated once per
       // target along the batch, the targets' indices one after another. Every target has nTrgt
       // tokens, so the mean over the stack is the mean of the per-target losses.
@@ -187,8 +190,8 @@ export class Trainer {
       const trgtIdx = concatTyped(Int32Array, masks.targets);
       const ctxIdx = concatTyped(Int32Array, Array.from({ length: k }, () => masks.context));
       return tf.variableGrads(() => {
-        const ctx = encode(this.ctxEnc, xNum, xCat, { idx: masks.context, n: masks.nCtx }, true);
-        return jepaLoss(predict(this.pred, shape, tf.tile(ctx, [k, 1, 1]) as tf.Tensor3D, ctxIdx, trgtIdx, masks.nTrgt, true), targets);
+        const ctx = encode(this.ctxEnc, xNum, xCat, { idx: masks.context, n: masks.nCtx }, this.dropoutRng);
+        return jepaLoss(predict(this.pred, shape, tf.tile(ctx, [k, 1, 1]) as tf.Tensor3D, ctxIdx, trgtIdx, masks.nTrgt, this.dropoutRng), targets);
       }, this.trainVars);
     });
   }
@@ -232,7 +235,7 @@ export async function pretrain(data: TabularData, shape: TjepaShape, cfg: Pretra
     for (let s = 0; s < stepsPerEpoch; s++) {
       const [xNum, xCat] = rows(order.slice(s * cfg.batchSize, (s + 1) * cfg.batchSize));
       lossSum += await trainer.step(xNum, xCat, epoch);
-      if (s === 0) monitor = tf.tidy(() => collapseStats(encode(trainer.target, xNum, xCat, null, false)));
+      if (s === 0) monitor = tf.tidy(() => collapseStats(encode(trainer.target, xNum, xCat, null, null)));
       xNum.dispose();
       xCat?.dispose();
     }

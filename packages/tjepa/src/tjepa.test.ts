@@ -162,12 +162,12 @@ describe('model', () => {
     const xCat = tf.tensor2d([[0, 1], [2, 0], [1, 1]]);
     const ctxIdx = Int32Array.from([0, 4, 2, 3, 1, 4]);
     const trgIdx = Int32Array.from([3, 4, 2, 0, 1, 4]);
-    expect(encode(enc, xNum, xCat, null, false).shape).toEqual([3, 5, 8]);
+    expect(encode(enc, xNum, xCat, null, null).shape).toEqual([3, 5, 8]);
     const vars = [...encoderParams(enc), ...predictorParams(pred)];
     const { value, grads } = tf.variableGrads(() => {
-      const ctx = encode(enc, xNum, xCat, { idx: ctxIdx, n: 2 }, true);
+      const ctx = encode(enc, xNum, xCat, { idx: ctxIdx, n: 2 }, rng);
       expect(ctx.shape).toEqual([3, 2, 8]);
-      const p = predict(pred, shape, ctx, ctxIdx, trgIdx, 2, true);
+      const p = predict(pred, shape, ctx, ctxIdx, trgIdx, 2, rng);
       expect(p.shape).toEqual([3, 2, 8]);
       return jepaLoss(p, tf.zerosLike(p));
     }, vars);
@@ -213,15 +213,15 @@ describe('model', () => {
 
     const xNum = tf.tensor2d([[0.1, 0.9], [0.5, 0.2], [1.0, 0.0]]);
     const xCat = tf.tensor2d([[2], [0], [1]]);
-    const full = encode(e, xNum, xCat, null, false).arraySync();
+    const full = encode(e, xNum, xCat, null, null).arraySync();
     close(full[0][0], [-1.319632, -0.51967, 1.359151, -0.410522]); // row 0, the reg token
     close(full[2][3], [-0.763632, 0.51814, 0.980658, -1.481776]); // row 2, the categorical token
     const ctxIdx = Int32Array.from([0, 2, 1, 2, 2, 0]);
-    const ctx = encode(e, xNum, xCat, { idx: ctxIdx, n: 2 }, false);
+    const ctx = encode(e, xNum, xCat, { idx: ctxIdx, n: 2 }, null);
     close(ctx.arraySync()[1].flat(), [1.284605, 0.33903, -0.311001, -1.75077, 1.416836, 0.458717, -0.778275, -1.507439]);
     // The reference predicts both targets in one pass; row b of target t is its row t * B + b.
-    close(predict(p, s, ctx, ctxIdx, Int32Array.from([1, 0, 1]), 1, false).arraySync()[1][0], [0.374821, 0.439116, -0.991839, -0.494049]);
-    close(predict(p, s, ctx, ctxIdx, Int32Array.from([0, 2, 1]), 1, false).arraySync()[1][0], [0.415086, 0.34266, -0.929709, -0.329092]);
+    close(predict(p, s, ctx, ctxIdx, Int32Array.from([1, 0, 1]), 1, null).arraySync()[1][0], [0.374821, 0.439116, -0.991839, -0.494049]);
+    close(predict(p, s, ctx, ctxIdx, Int32Array.from([0, 2, 1]), 1, null).arraySync()[1][0], [0.415086, 0.34266, -0.929709, -0.329092]);
     for (const v of [...encoderParams(e), ...predictorParams(p)]) v.dispose();
   });
 
@@ -233,9 +233,9 @@ describe('model', () => {
     const xCat = tf.tensor2d([[0, 1], [2, 0], [1, 1]]);
     const ctxIdx = Int32Array.from([0, 4, 2, 3, 1, 4]);
     const targets = [Int32Array.from([3, 1, 0, 4, 2, 3]), Int32Array.from([1, 2, 1, 2, 0, 3])];
-    const ctx = encode(enc, xNum, xCat, { idx: ctxIdx, n: 2 }, false);
-    const apart = tf.concat(targets.map((t) => predict(pred, shape, ctx, ctxIdx, t, 2, false)), 0);
-    const stacked = predict(pred, shape, tf.tile(ctx, [2, 1, 1]) as tf.Tensor3D, Int32Array.from([...ctxIdx, ...ctxIdx]), Int32Array.from([...targets[0], ...targets[1]]), 2, false);
+    const ctx = encode(enc, xNum, xCat, { idx: ctxIdx, n: 2 }, null);
+    const apart = tf.concat(targets.map((t) => predict(pred, shape, ctx, ctxIdx, t, 2, null)), 0);
+    const stacked = predict(pred, shape, tf.tile(ctx, [2, 1, 1]) as tf.Tensor3D, Int32Array.from([...ctxIdx, ...ctxIdx]), Int32Array.from([...targets[0], ...targets[1]]), 2, null);
     expect(stacked.shape).toEqual([6, 2, 8]);
     close(stacked.dataSync(), Array.from(apart.dataSync()), 1e-5);
   });
@@ -312,6 +312,45 @@ describe('model', () => {
     });
     for (const t of [whole, split]) disposeTrainer(t);
     tf.dispose([a.value, b.value, ...Object.values(a.grads), ...Object.values(b.grads), xNum, xCat]);
+  });
+
+  it('dropout masks come from the run seed: the same seed repeats its steps, another seed differs', async () => {
+    const rng = new Rng(10);
+    const xNum = tf.tensor2d(Float32Array.from({ length: 16 * 2 }, () => rng.float()), [16, 2]);
+    const xCat = tf.tensor2d(Float32Array.from({ length: 16 * 2 }, (_, i) => (i % 2 ? rng.int(2) : rng.int(3))), [16, 2]);
+    const losses = async (dropout: number, seed: number) => {
+      const t = new Trainer({ ...shape, dropout }, trainerConfig(), seed, 5);
+      const out = [await t.step(xNum, xCat, 1), await t.step(xNum, xCat, 1)];
+      disposeTrainer(t);
+      return out;
+    };
+    const a = await losses(0.3, 1);
+    expect(await losses(0.3, 1)).toEqual(a);
+    expect((await losses(0.3, 2))[0]).not.toBe(a[0]);
+    // the masks and initial weights do not depend on dropout, so this difference is dropout itself
+    expect((await losses(0, 1))[0]).not.toBe(a[0]);
+    tf.dispose([xNum, xCat]);
+  });
+
+  it('attention as batched products gives the bits of the broadcast multiply-and-sum it replaced (records made before still repeat)', () => {
+    const rng = new Rng(11);
+    // T-JEPA's quick shapes: 2 heads of 8 over 15 tokens (Adult), 4 over 9 (the predictor, California)
+    for (const [n, T, d] of [[64, 15, 8], [32, 9, 4]]) {
+      const q = tf.tensor3d(Float32Array.from({ length: n * T * d }, () => rng.float() - 0.5), [n, T, d]);
+      const k = tf.tensor3d(Float32Array.from({ length: n * T * d }, () => rng.float() - 0.5), [n, T, d]);
+      const v = tf.tensor3d(Float32Array.from({ length: n * T * d }, () => rng.float() - 0.5), [n, T, d]);
+      const products = (f: (q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D) => tf.Tensor) => {
+        const g = tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.sum(tf.square(f(a as tf.Tensor3D, b as tf.Tensor3D, c as tf.Tensor3D))));
+        return [f(q, k, v), ...g([q, k, v])].map((t) => Array.from(t.dataSync()));
+      };
+      const batched = products((a, b, c) => tf.matMul(tf.softmax(tf.matMul(a, b, false, true)), c));
+      const broadcast = products((a, b, c) => {
+        const att = tf.softmax(tf.sum(tf.mul(a.reshape([n, T, 1, d]), b.reshape([n, 1, T, d])), 3));
+        return tf.sum(tf.mul(att.reshape([n, T, T, 1]), c.reshape([n, 1, T, d])), 2);
+      });
+      batched.forEach((x, i) => expect(x, `output ${i} for ${n}x${T}x${d}`).toEqual(broadcast[i]));
+      tf.dispose([q, k, v]);
+    }
   });
 
   it('pretraining lowers the loss, keeps memory flat, and the target encoder follows the context encoder by EMA', async () => {
