@@ -79,7 +79,7 @@ export interface Mode { dropout: number; rng: Rng | null }
 
 function dropout(x: tf.Tensor, m: Mode): tf.Tensor {
   // tf.dropout without a seed would draw from Math.random: a different mask in every process.
-  return m.rng && m.dropout > 0 ? tf.dropout(x, m.dropout, undefined, m.rng.int(2 ** 31)) : x;
+  return m.rng && m.dropout > 0 ? tf.dropout(x, m.dropout, undefined, m.rng.tfSeed()) : x;
 }
 
 export function applyEncoderLayer(l: EncoderLayer, x: tf.Tensor3D, m: Mode): tf.Tensor3D {
