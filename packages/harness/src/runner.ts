@@ -47,9 +47,9 @@ const MEMORY_PER_JOB = 2 * 1024 ** 3;
 
 /**
  * The command line's default for `jobs`: one run per core, since the wasm backend computes on one
- * core per process, but no more runs than the memory holds at MEMORY_PER_JOB each: the largest
- * child of a quick-profile tabular-ssl run peaked at 750 MB resident (tjepa-mlp, sampled every
- * 3 s), and the full profiles grow larger, so the margin is wide. Never below 1.
+ * core per process, but no more runs than the memory holds at MEMORY_PER_JOB each: no process of
+ * a whole quick-profile tabular-ssl run (`/usr/bin/time -v`, two at a time) went above 809 MB
+ * resident, and the full profiles grow larger, so the margin is wide. Never below 1.
  */
 export function defaultJobs(cores = availableParallelism(), memoryBytes = totalmem()): number {
   return Math.max(1, Math.min(cores, Math.floor(memoryBytes / MEMORY_PER_JOB)));
