@@ -14,6 +14,8 @@ export interface WasmBackend {
   typedArrayFromHeap(t: TensorInfo): Float32Array | Int32Array | Uint8Array;
   readSync(dataId: object): ArrayLike<number> | Uint8Array[];
   disposeData(dataId: object, force?: boolean): boolean;
+  /** One more tensor shares this data (disposeData releases it at the last one). */
+  incRef(dataId: object): void;
 }
 
 type KernelFunc = (args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: NamedAttrMap }) => TensorInfo | TensorInfo[];

@@ -38,6 +38,8 @@ const CASES: Record<string, Case> = {
     inputs: () => ({ a: tf.randomNormal([128, 32, 32], 0, 1, 'float32', 18), b: tf.randomNormal([128, 32, 32], 0, 1, 'float32', 19) }) },
   matmul_broadcast_32x64x128x512: { kernel: 'BatchMatMul', attrs: { transposeA: false, transposeB: false },
     inputs: () => ({ a: tf.randomNormal([32, 64, 128], 0, 1, 'float32', 11), b: tf.randomNormal([1, 128, 512], 0, 1, 'float32', 12) }) },
+  // What the engine does for every tensor a gradient keeps: the stock kernel copies it.
+  identity_1m: { kernel: 'Identity', attrs: {}, inputs: () => ({ x: tf.randomNormal([1024, 1024], 0, 1, 'float32', 20) }) },
   tile_broadcast_1M: { kernel: 'Tile', attrs: { reps: [64, 32, 32, 1] }, inputs: () => ({ x: tf.randomNormal([1, 1, 1, 16], 0, 1, 'float32', 13) }) },
   embedding_gradient_512x64_50: { kernel: 'UnsortedSegmentSum', attrs: { numSegments: 50 },
     inputs: () => ({ x: tf.randomNormal([512, 64], 0, 1, 'float32', 14), segmentIds: tf.randomUniform([512], 0, 50, 'int32', 15) }) },

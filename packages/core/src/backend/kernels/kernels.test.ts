@@ -46,7 +46,7 @@ beforeAll(async () => {
   const info = await initBackend({ prefer: 'wasm' });
   expect(info.kernels?.replaced).toEqual(expect.arrayContaining([
     'BatchMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'DepthwiseConv2dNativeBackpropFilter',
-    'DepthwiseConv2dNativeBackpropInput', 'Tile', 'UnsortedSegmentSum']));
+    'DepthwiseConv2dNativeBackpropInput', 'Identity', 'Tile', 'UnsortedSegmentSum']));
 });
 
 describe('conv2d forward and gradients', () => {
@@ -134,6 +134,34 @@ describe('embedding gradient (UnsortedSegmentSum) and Tile', () => {
       expectClose(cpu, wasm);
     });
   }
+});
+
+describe('Identity (tf.clone, and every tensor kept for a gradient) without the copy', () => {
+  const dataIds = () => (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
+
+  it("a clone shares its input's data, outlives the input, and the data goes with the last holder", () => {
+    tf.setBackend('wasm');
+    const base = dataIds();
+    const x = tf.tensor([1, 2, 3, 4], [2, 2]);
+    const y = tf.clone(x);
+    expect(dataIds()).toBe(base + 1); // the stock kernel's copy would make it base + 2
+    x.dispose();
+    expect(Array.from(y.dataSync())).toEqual([1, 2, 3, 4]);
+    y.dispose();
+    expect(dataIds()).toBe(base);
+  });
+
+  it("a clone of a variable keeps its values when the variable is assigned; strings still clone", () => {
+    tf.setBackend('wasm');
+    const v = tf.variable(tf.tensor1d([1, 2, 3]));
+    const c = tf.clone(v);
+    v.assign(tf.tensor1d([7, 8, 9]));
+    expect(Array.from(c.dataSync())).toEqual([1, 2, 3]);
+    expect(Array.from(v.dataSync())).toEqual([7, 8, 9]);
+    const s = tf.clone(tf.tensor1d(['a', 'b'], 'string'));
+    expect(s.arraySync()).toEqual(['a', 'b']);
+    tf.dispose([v, c, s]);
+  });
 });
 
 describe('copy-to-cpu fallback', () => {
