@@ -114,6 +114,14 @@ describe('gather and loss', () => {
 
 const shape: TjepaShape = { nReg: 1, numNumeric: 2, cardinalities: [3, 2], width: 8, layers: 1, heads: 2, ffn: 16, predWidth: 4, predLayers: 1, predHeads: 2, predFfn: 8, dropout: 0 };
 
+/** Rows of `shape`'s features (2 numeric in [0, 1), categoricals of 3 and 2 values), drawn from `seed`. */
+function rowsFor(n: number, seed: number): [tf.Tensor2D, tf.Tensor2D] {
+  const rng = new Rng(seed);
+  const xNum = tf.tensor2d(Float32Array.from({ length: n * 2 }, () => rng.float()), [n, 2]);
+  const xCat = tf.tensor2d(Float32Array.from({ length: n * 2 }, (_, i) => (i % 2 ? rng.int(2) : rng.int(3))), [n, 2]);
+  return [xNum, xCat];
+}
+
 describe('model', () => {
   it('tokenizes [reg, numeric, categorical]: x W + b, Emb[c] + b, the reg token without bias', () => {
     const e = createEncoder(shape, new Rng(1), 't');
@@ -270,9 +278,7 @@ describe('model', () => {
   it("a training step moves the target encoder by the EMA update the golden vectors check (emaUpdate's formula)", async () => {
     const cfg = trainerConfig();
     const trainer = new Trainer(shape, cfg, 3, 5);
-    const rng = new Rng(6);
-    const xNum = tf.tensor2d(Float32Array.from({ length: 16 * 2 }, () => rng.float()), [16, 2]);
-    const xCat = tf.tensor2d(Float32Array.from({ length: 16 * 2 }, (_, i) => (i % 2 ? rng.int(2) : rng.int(3))), [16, 2]);
+    const [xNum, xCat] = rowsFor(16, 6);
     await trainer.step(xNum, xCat, 1);
     const before = encoderParams(trainer.target).map((v) => Array.from(v.dataSync()));
     await trainer.step(xNum, xCat, 1);
@@ -291,9 +297,7 @@ describe('model', () => {
     const cfg = trainerConfig();
     const whole = new Trainer(shape, cfg, 3, 5);
     const split = new Trainer(shape, { ...cfg, microBatch: 5 }, 3, 5); // slices of 5, 5, 5 and 1 rows
-    const rng = new Rng(8);
-    const xNum = tf.tensor2d(Float32Array.from({ length: 16 * 2 }, () => rng.float()), [16, 2]);
-    const xCat = tf.tensor2d(Float32Array.from({ length: 16 * 2 }, (_, i) => (i % 2 ? rng.int(2) : rng.int(3))), [16, 2]);
+    const [xNum, xCat] = rowsFor(16, 8);
     const masks = sampleMasks(16, 4, shape.nReg, maskBounds(4, cfg.shares), new Rng(9), { indexing: 'fixed' });
     const a = whole.gradients(xNum, xCat, masks);
     const before = tf.memory().numTensors;
@@ -315,9 +319,7 @@ describe('model', () => {
   });
 
   it('dropout masks come from the run seed: the same seed repeats its steps, another seed differs', async () => {
-    const rng = new Rng(10);
-    const xNum = tf.tensor2d(Float32Array.from({ length: 16 * 2 }, () => rng.float()), [16, 2]);
-    const xCat = tf.tensor2d(Float32Array.from({ length: 16 * 2 }, (_, i) => (i % 2 ? rng.int(2) : rng.int(3))), [16, 2]);
+    const [xNum, xCat] = rowsFor(16, 10);
     const losses = async (dropout: number, seed: number) => {
       const t = new Trainer({ ...shape, dropout }, trainerConfig(), seed, 5);
       const out = [await t.step(xNum, xCat, 1), await t.step(xNum, xCat, 1)];
@@ -355,9 +357,7 @@ describe('model', () => {
 
   it('pretraining lowers the loss, keeps memory flat, and the target encoder follows the context encoder by EMA', async () => {
     const N = 256;
-    const rng = new Rng(4);
-    const numeric = tf.tensor2d(Float32Array.from({ length: N * 2 }, () => rng.float()), [N, 2]);
-    const categorical = tf.tensor2d(Float32Array.from({ length: N * 2 }, (_, i) => (i % 2 ? rng.int(2) : rng.int(3))), [N, 2]);
+    const [numeric, categorical] = rowsFor(N, 4);
     const cfg = trainerConfig({ epochs: 3, batchSize: 64, weightDecay: 0.01, finalWeightDecay: 0.01 });
     const before = tf.memory().numTensors;
     const res = await pretrain({ rows: N, numeric, categorical }, shape, cfg, 1);
