@@ -16,7 +16,12 @@ export interface WasmBackend {
   disposeData(dataId: object, force?: boolean): boolean;
   /** One more tensor shares this data (disposeData releases it at the last one). */
   incRef(dataId: object): void;
+  /** The emscripten module; its `asm.memory` is the heap, which kernels of our own wasm import. */
+  wasm?: { asm?: { memory?: WasmMemory } };
 }
+
+/** A WebAssembly.Memory (this project's TypeScript libs carry no WebAssembly types). */
+export interface WasmMemory { readonly buffer: ArrayBuffer }
 
 type KernelFunc = (args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: NamedAttrMap }) => TensorInfo | TensorInfo[];
 

@@ -30,8 +30,8 @@ const CASES: Record<string, Case> = {
     inputs: () => ({ a: tf.randomNormal([512, 512], 0, 1, 'float32', 7), b: tf.randomNormal([512, 512], 0, 1, 'float32', 8) }) },
   matmul_batched_128x64x32x64: { kernel: 'BatchMatMul', attrs: { transposeA: false, transposeB: false },
     inputs: () => ({ a: tf.randomNormal([128, 64, 32], 0, 1, 'float32', 9), b: tf.randomNormal([128, 32, 64], 0, 1, 'float32', 10) }) },
-  // Either side of SMALL_PRODUCT: T-JEPA's attention-score shape (stays on the stock loop) and the
-  // smallest cube the per-element path takes.
+  // Either side of SMALL_PRODUCT: T-JEPA's attention-score shape (the SIMD loop, same bits as the
+  // stock loop) and the smallest cube the per-element path takes.
   matmul_batched_1024x15x8x15: { kernel: 'BatchMatMul', attrs: { transposeA: false, transposeB: false },
     inputs: () => ({ a: tf.randomNormal([1024, 15, 8], 0, 1, 'float32', 16), b: tf.randomNormal([1024, 8, 15], 0, 1, 'float32', 17) }) },
   matmul_batched_128x32x32x32: { kernel: 'BatchMatMul', attrs: { transposeA: false, transposeB: false },

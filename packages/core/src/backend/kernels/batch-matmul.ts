@@ -5,10 +5,12 @@
  * kernel is fast), folds a broadcast right operand into one tall 2-D product, and runs other
  * batched products as one 2-D product per batch element, except small ones: a per-element call
  * costs about 13 us (three allocations, two copies, XNNPACK's packing), more than the stock loop
- * needs for a product of fewer than SMALL_PRODUCT multiply-adds, so those stay on the stock loop.
+ * needs for a product of fewer than SMALL_PRODUCT multiply-adds. Those run on a SIMD loop of our
+ * own that gives the stock loop's bits (small-matmul-wasm.ts), or on the stock loop where it cannot.
  */
 import { BatchMatMul, broadcast_util, util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { alloc, f32, release, runStock, view, type WasmBackend } from '../heap.js';
+import { smallMatMulFor } from './small-matmul-wasm.js';
 
 function swapLast2(backend: WasmBackend, t: TensorInfo): TensorInfo {
   const r = t.shape.length;
@@ -22,7 +24,7 @@ function matmul2d(backend: WasmBackend, a: TensorInfo, b: TensorInfo): TensorInf
 }
 
 /**
- * M K N below which a batched (not broadcast) product runs on the stock loop. Measured on the
+ * M K N below which a batched (not broadcast) product stays off XNNPACK (see `smallBatched`). Measured on the
  * 2-core machine, stock against per-element XNNPACK: 1024 x (15x8 by 8x15) 5.6 against 12.9 ms,
  * 256 x (15x32 by 32x15) 3.3 against 4.4 ms, 128 x (16x16 by 16x16) 1.1 against 1.9 ms; but
  * 128 x (32x32 by 32x32) 7.4 against 4.3 ms. The crossover lies between 7,200 and 32,768.
@@ -40,7 +42,7 @@ export function batchMatMul({ inputs, backend: be, attrs }: Parameters<KernelFun
   const N = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
   const batchB = util.sizeFromShape(b.shape.slice(0, -2));
   // A broadcast right operand (batchB 1) folds into one tall product, fast at any size.
-  if (batchB > 1 && M * K * N < SMALL_PRODUCT) return runStock(BatchMatMul, backend, { a, b }, attrs);
+  if (batchB > 1 && M * K * N < SMALL_PRODUCT) return smallBatched(backend, a, b, transposeA, transposeB) ?? runStock(BatchMatMul, backend, { a, b }, attrs);
 
   const temps: TensorInfo[] = [];
   const A = transposeA ? swapLast2(backend, a) : a;
@@ -79,6 +81,34 @@ export function batchMatMul({ inputs, backend: be, attrs }: Parameters<KernelFun
     out = runStock(BatchMatMul, backend, { a: A, b: B }, { transposeA: false, transposeB: false });
   }
   release(backend, ...temps);
+  return out;
+}
+
+/**
+ * Batched products under SMALL_PRODUCT on the SIMD loop of small-matmul-wasm.ts, which gives the
+ * stock loop's bits 3-4x faster; null where that loop cannot run (no wasm SIMD, no heap memory to
+ * import, or broadcasting other than one operand shared by every batch element), leaving the stock loop.
+ */
+export function smallBatched(backend: WasmBackend, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): TensorInfo | null {
+  const memory = backend.wasm?.asm?.memory;
+  const bmm = memory ? smallMatMulFor(memory) : null;
+  if (!bmm) return null;
+  const batchA = util.sizeFromShape(a.shape.slice(0, -2));
+  const batchB = util.sizeFromShape(b.shape.slice(0, -2));
+  if (batchA !== batchB && batchA !== 1 && batchB !== 1) return null;
+  const batchDims = broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
+  // Transposing first costs a fast copy and keeps the loop to one layout; the sums are unchanged.
+  const A = transposeA ? swapLast2(backend, a) : a;
+  const B = transposeB ? swapLast2(backend, b) : b;
+  const [M, K] = A.shape.slice(-2);
+  const [K2, N] = B.shape.slice(-2);
+  util.assert(K === K2, () => `matMul: inner shapes ${K} and ${K2} of ${a.shape} and ${b.shape} (transposeA=${transposeA}, transposeB=${transposeB}) must match`);
+  const out = alloc(backend, [...batchDims, M, N]);
+  // Addresses taken after the last allocation: allocating may grow the memory (addresses stay).
+  const at = (t: TensorInfo) => f32(backend, t).byteOffset;
+  bmm(at(A), at(B), at(out), Math.max(batchA, batchB), M, K, N, batchA === 1 ? 0 : M * K * 4, batchB === 1 ? 0 : K * N * 4);
+  if (transposeA) release(backend, A);
+  if (transposeB) release(backend, B);
   return out;
 }
 

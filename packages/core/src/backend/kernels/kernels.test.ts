@@ -5,7 +5,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../init.js';
-import { SMALL_PRODUCT } from './batch-matmul.js';
+import { SMALL_PRODUCT, smallBatched } from './batch-matmul.js';
+import { K_BLOCK } from './small-matmul-wasm.js';
+import { runStock, type WasmBackend } from '../heap.js';
 
 const TOL = 1e-5;
 
@@ -87,7 +89,7 @@ describe('batched and transposed matmul', () => {
     [[4, 5, 7], [4, 7, 3], false, false], [[4, 7, 5], [4, 3, 7], true, true], [[2, 3, 5, 7], [7, 6], false, false],
     [[2, 3, 5, 7], [1, 7, 6], false, false], [[5, 7], [4, 7, 3], false, false], [[2, 3, 5, 7], [2, 3, 6, 7], false, true],
     // Batched products of at least SMALL_PRODUCT multiply-adds take the per-element XNNPACK path
-    // (the small ones above stay on the stock loop).
+    // (the small ones above run on the SIMD loop).
     [[3, 32, 24], [3, 24, 40], false, false], [[3, 24, 32], [3, 40, 24], true, true], [[32, 24], [3, 24, 40], false, false],
     [[2, 2, 40, 24], [2, 2, 40, 24], false, true],
   ];
@@ -108,6 +110,36 @@ describe('batched and transposed matmul', () => {
         return [tf.matMul(a(), b(), ta, tb), ...(broadcast ? [] : tf.grads(f)([a(), b()]))];
       });
       expectClose(cpu, wasm);
+    });
+  }
+});
+
+describe('small batched products: the SIMD loop gives the stock loop\'s bits', () => {
+  // T-JEPA's attention shapes (forward and both gradients), widths that are not a multiple of 4,
+  // K past one and two k blocks, broadcast operands on either side.
+  const cases: [number[], number[], boolean, boolean][] = [
+    [[64, 15, 8], [64, 8, 15], false, false], [[64, 15, 15], [64, 15, 8], false, false], [[64, 15, 15], [64, 8, 15], false, true],
+    [[64, 15, 15], [64, 15, 8], true, false], [[4, 9, 32], [4, 32, 9], false, false], [[2, 5, 100], [2, 100, 7], false, false],
+    [[5, 3, 97], [5, 97, 13], false, false], [[3, 50, 6], [3, 5, 50], true, true], [[1, 6, 50], [3, 50, 5], false, false],
+    [[3, 6, 50], [1, 50, 5], false, false], [[2, 1, 1], [2, 1, 1], false, false],
+  ];
+  it('the cases reach past two k blocks and have widths off a multiple of 4', () => {
+    expect(Math.max(...cases.map(([as, , ta]) => (ta ? as.at(-2)! : as.at(-1)!)))).toBeGreaterThan(2 * K_BLOCK);
+    expect(cases.some(([, bs, , tb]) => (tb ? bs.at(-2)! : bs.at(-1)!) % 4 !== 0)).toBe(true);
+  });
+  for (const [as, bs, ta, tb] of cases) {
+    it(`${JSON.stringify(as)} x ${JSON.stringify(bs)} ta=${ta} tb=${tb}`, () => {
+      tf.setBackend('wasm');
+      const backend = tf.backend() as unknown as WasmBackend;
+      const a = data(as, 11)(), b = data(bs, 12)();
+      const mine = smallBatched(backend, a, b, ta, tb);
+      expect(mine).not.toBeNull();
+      const stock = runStock('BatchMatMul', backend, { a, b }, { transposeA: ta, transposeB: tb });
+      expect(mine!.shape).toEqual(stock.shape);
+      const [x, y] = [Float32Array.from(backend.readSync(mine!.dataId) as Float32Array), Float32Array.from(backend.readSync(stock.dataId) as Float32Array)];
+      // Bit for bit: the same float32 sums in the same order.
+      expect(new Uint32Array(x.buffer)).toEqual(new Uint32Array(y.buffer));
+      backend.disposeData(mine!.dataId); backend.disposeData(stock.dataId); a.dispose(); b.dispose();
     });
   }
 });
