@@ -2,7 +2,7 @@
 
 export { initBackend, backendInfo, BACKENDS, type BackendChoice, type BackendInfo } from './backend/init.js';
 export type { WasmPatchReport } from './backend/kernels/register.js';
-export { Rng, rngFor } from './rng.js';
+export { Rng, rngFor, type RngState } from './rng.js';
 export { parseJson, locateJsonError, type JsonParse, type JsonErrorPosition } from './json.js';
 export { validate, readJsonFile, ValidationError, type SchemaRef } from './schema.js';
 export { repoRoot, datasetsDir, benchmarksDir, resultsDir, cacheDir, mirrorDir } from './paths.js';
@@ -24,7 +24,8 @@ export { readTar, writeTar } from './data/tar.js';
 export { loadJsonSchemaBench, JSONSCHEMABENCH_SPLITS, type JsonSchemaBenchEntry, type JsonSchemaBenchSplit } from './data/loaders/jsonschemabench.js';
 
 // train
-export { sgd, adamw, type Optimizer, type SgdOptions, type AdamWOptions } from './train/optimizers.js';
+export { sgd, adamw, type Optimizer, type OptimizerState, type SgdOptions, type AdamWOptions } from './train/optimizers.js';
+export { writeCheckpoint, readCheckpoint, type Checkpoint } from './train/checkpoint.js';
 export { constant, stepLr, cosine, cosineWarmRestarts, linearWarmup, type Schedule } from './train/schedules.js';
 export { train, NonFiniteError, type TrainOptions, type EpochLog, type StepContext } from './train/loop.js';
 export { progress, lineProgress, type Progress } from './train/progress.js';

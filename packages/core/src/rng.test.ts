@@ -57,3 +57,20 @@ describe('binomialDraw and multinomialDraw', () => {
     expect(sums[3]).toBe(0);
   });
 });
+
+describe('Rng.getState / setState', () => {
+  it('a stream put back where it stood repeats its draws, a pending normal included', () => {
+    const a = new Rng(7, 'x');
+    a.float(); a.normal(); // leaves the second Box-Muller value pending
+    const saved = a.getState();
+    const ahead = [a.normal(), a.nextU32(), a.float()];
+    const b = new Rng(99, 'other');
+    b.setState(JSON.parse(JSON.stringify(saved)));
+    expect([b.normal(), b.nextU32(), b.float()]).toEqual(ahead);
+    expect(saved.spareNormal).not.toBeNull();
+  });
+  it('rejects a state that is not four 32-bit words', () => {
+    expect(() => new Rng(1).setState({ s: [1, 2, 3], spareNormal: null })).toThrow(/four unsigned 32-bit integers/);
+    expect(() => new Rng(1).setState({ s: [1, 2, 3, -1], spareNormal: null })).toThrow(/four unsigned 32-bit integers/);
+  });
+});

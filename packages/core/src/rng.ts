@@ -23,6 +23,8 @@ function hashName(name: string): number {
   return h;
 }
 
+export interface RngState { s: number[]; spareNormal: number | null }
+
 export class Rng {
   private s = new Uint32Array(4);
   private spareNormal: number | null = null;
@@ -132,6 +134,19 @@ export class Rng {
     const p = new Int32Array(n);
     for (let i = 0; i < n; i++) p[i] = i;
     return this.shuffle(p) as Int32Array;
+  }
+
+  /** Where the stream stands, to save with a checkpoint; `setState` puts it back exactly. */
+  getState(): RngState {
+    return { s: [...this.s], spareNormal: this.spareNormal };
+  }
+
+  setState(state: RngState): void {
+    if (!Array.isArray(state?.s) || state.s.length !== 4 || !state.s.every((x) => Number.isInteger(x) && x >= 0 && x < 2 ** 32)) {
+      throw new Error(`Rng.setState: expected four unsigned 32-bit integers, got ${JSON.stringify(state?.s)}`);
+    }
+    this.s.set(state.s);
+    this.spareNormal = state.spareNormal ?? null;
   }
 
   /** A seed for tfjs random ops (tf.randomNormal(shape, mean, std, dtype, seed)). */

@@ -13,8 +13,14 @@ export interface Optimizer {
   step(vars: tf.Variable[], grads: tf.Tensor[], lr: number): void;
   /** Number of updates applied. */
   readonly steps: number;
+  /** The step count and each variable's slots (absent for a variable never updated), for a checkpoint. */
+  getState(vars: tf.Variable[]): OptimizerState;
+  /** Puts back what `getState` returned for the same variables, in the same order. */
+  setState(vars: tf.Variable[], state: OptimizerState): void;
   dispose(): void;
 }
+
+export interface OptimizerState { steps: number; slots: (Float32Array[] | null)[] }
 
 export interface SgdOptions { momentum?: number; dampening?: number; nesterov?: boolean; weightDecay?: number; decay?: (v: tf.Variable) => boolean }
 /** `weightDecay` may be a function, read at every step (a weight-decay schedule). */
@@ -29,6 +35,18 @@ class State {
       this.slots.set(v, s);
     }
     return s;
+  }
+  read(vars: tf.Variable[]): (Float32Array[] | null)[] {
+    return vars.map((v) => this.slots.get(v)?.map((t) => Float32Array.from(t.dataSync() as Float32Array)) ?? null);
+  }
+  write(vars: tf.Variable[], values: (Float32Array[] | null)[], n: number): void {
+    if (values.length !== vars.length) throw new Error(`optimizer state holds ${values.length} variables, expected ${vars.length}`);
+    vars.forEach((v, i) => {
+      const vals = values[i];
+      if (!vals) return;
+      if (vals.length !== n || vals.some((a) => a.length !== v.size)) throw new Error(`optimizer state for ${v.name} does not fit its shape [${v.shape}]`);
+      tf.tidy(() => this.get(v, n).forEach((t, k) => t.assign(tf.tensor(vals[k], v.shape))));
+    });
   }
   dispose(): void {
     for (const s of this.slots.values()) s.forEach((t) => t.dispose());
@@ -56,6 +74,8 @@ export function sgd(opts: SgdOptions = {}): Optimizer {
       });
       steps++;
     },
+    getState: (vars) => ({ steps, slots: state.read(vars) }),
+    setState(vars, st) { state.write(vars, st.slots, 1); steps = st.steps; },
     dispose: () => state.dispose(),
   };
 }
@@ -81,6 +101,8 @@ export function adamw(opts: AdamWOptions = {}): Optimizer {
       });
       steps = t;
     },
+    getState: (vars) => ({ steps, slots: state.read(vars) }),
+    setState(vars, st) { state.write(vars, st.slots, 2); steps = st.steps; },
     dispose: () => state.dispose(),
   };
 }
