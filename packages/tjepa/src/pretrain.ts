@@ -8,8 +8,10 @@
  * groups, so its very first step runs at AdamW's default lr 1e-3 and weight decay 1e-2 before the
  * schedulers write theirs; `firstStep: 'reference'` keeps that.
  */
+import { createHash } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
-import { adamw, concatTyped, NonFiniteError, Rng, type Optimizer } from '@repro/core';
+import { adamw, concatTyped, NonFiniteError, readCheckpoint, Rng, writeCheckpoint, type Checkpoint, type Optimizer, type RngState } from '@repro/core';
 import { maskBounds, sampleMasks, type BatchMasks, type MaskBounds, type MaskIndexing, type MaskShares } from './masks.js';
 import { gatherTokens } from './layers.js';
 import { createEncoder, createPredictor, encode, encoderParams, jepaLoss, predict, predictorParams, type Encoder, type Predictor, type TjepaShape } from './model.js';
@@ -43,7 +45,20 @@ export interface LossGrads { value: tf.Scalar; grads: tf.NamedTensorMap }
 
 export interface EpochStats { epoch: number; loss: number; embStd: number; meanPairwiseDistance: number; seconds: number }
 
-export interface Pretrained { target: Encoder; history: EpochStats[]; steps: number }
+/**
+ * For a run resumed from a checkpoint: `resumedAtEpoch`, the last epoch the checkpoint had
+ * finished, and `earlierSeconds`, the pretraining time the processes before this one spent.
+ */
+export interface Pretrained { target: Encoder; history: EpochStats[]; steps: number; resumedAtEpoch?: number; earlierSeconds?: number }
+
+/**
+ * Checkpointing of a long pretraining run. At the end of an epoch, once `everySeconds` have passed
+ * since the last write (default 300), everything later epochs depend on is written to `file`; a
+ * later call with the same file, data size, settings and seed resumes after that epoch and gives
+ * the same bits as an uninterrupted run. The file is deleted when the run finishes. One for
+ * different settings is ignored (and replaced at the next write).
+ */
+export interface CheckpointOptions { file: string; everySeconds?: number }
 
 /** Collapse monitors on a batch of embeddings [B, T, H], mean-pooled: per-dimension std across the batch, mean pairwise distance. */
 export function collapseStats(z: tf.Tensor3D): { embStd: number; meanPairwiseDistance: number } {
@@ -196,6 +211,34 @@ export class Trainer {
     });
   }
 
+  /** Everything later steps depend on: the three models, the optimizer's state, the step count, the mask and dropout streams. */
+  getState(): Checkpoint {
+    const opt = this.opt.getState(this.trainVars);
+    const vars = [...this.ctxVars, ...this.trgVars, ...this.predVars];
+    return {
+      meta: { steps: this.steps, optimizerSteps: opt.steps, slots: opt.slots.map((x) => x?.length ?? 0), masks: this.maskRng.getState(), dropout: this.dropoutRng.getState() },
+      arrays: [...vars.map((v) => Float32Array.from(v.dataSync() as Float32Array)), ...opt.slots.flatMap((x) => x ?? [])],
+    };
+  }
+
+  /** Puts back what `getState` returned, from a trainer built with the same shape and settings. */
+  setState({ meta, arrays }: Checkpoint): void {
+    const vars = [...this.ctxVars, ...this.trgVars, ...this.predVars];
+    const slots = meta.slots as number[];
+    if (slots.length !== this.trainVars.length || arrays.length !== vars.length + slots.reduce((a, b) => a + b, 0)) {
+      throw new Error(`T-JEPA checkpoint: ${arrays.length} arrays do not fit this model (${vars.length} variables, ${this.trainVars.length} trained)`);
+    }
+    vars.forEach((v, i) => {
+      if (arrays[i].length !== v.size) throw new Error(`T-JEPA checkpoint: ${v.name} has ${arrays[i].length} values, the model ${v.size}`);
+      tf.tidy(() => v.assign(tf.tensor(arrays[i], v.shape)));
+    });
+    let at = vars.length;
+    this.opt.setState(this.trainVars, { steps: meta.optimizerSteps as number, slots: slots.map((n) => (n ? arrays.slice(at, (at += n)) : null)) });
+    this.maskRng.setState(meta.masks as RngState);
+    this.dropoutRng.setState(meta.dropout as RngState);
+    this.steps = meta.steps as number;
+  }
+
   /** Frees everything but the target encoder, which the caller keeps. */
   dispose(): void {
     this.opt.dispose();
@@ -215,34 +258,69 @@ function sliceMasks(m: BatchMasks, start: number, n: number): BatchMasks {
 }
 
 export async function pretrain(data: TabularData, shape: TjepaShape, cfg: PretrainConfig, seed: number,
-  opts: { log?: (l: string) => void } = {}): Promise<Pretrained> {
+  opts: { log?: (l: string) => void; checkpoint?: CheckpointOptions } = {}): Promise<Pretrained> {
   const N = data.rows;
   const stepsPerEpoch = Math.ceil(N / cfg.batchSize);
   const trainer = new Trainer(shape, cfg, seed, stepsPerEpoch);
   const orderRng = new Rng(seed, 'tjepa').stream('order');
-  const history: EpochStats[] = [];
   const rows = (idx: Int32Array): [tf.Tensor2D, tf.Tensor2D | null] => {
     const i = tf.tensor1d(idx, 'int32');
     const out: [tf.Tensor2D, tf.Tensor2D | null] = [tf.gather(data.numeric, i), data.categorical ? tf.gather(data.categorical, i) : null];
     i.dispose();
     return out;
   };
-  for (let epoch = 1; epoch <= cfg.epochs; epoch++) {
-    const t0 = performance.now();
-    const order = orderRng.permutation(N);
-    let lossSum = 0;
-    let monitor = { embStd: 0, meanPairwiseDistance: 0 };
-    for (let s = 0; s < stepsPerEpoch; s++) {
-      const [xNum, xCat] = rows(order.slice(s * cfg.batchSize, (s + 1) * cfg.batchSize));
-      lossSum += await trainer.step(xNum, xCat, epoch);
-      if (s === 0) monitor = tf.tidy(() => collapseStats(encode(trainer.target, xNum, xCat, null, null)));
-      xNum.dispose();
-      xCat?.dispose();
+  const ck = opts.checkpoint;
+  // What a checkpoint must match to be resumed: the run's settings, seed and number of rows.
+  const key = createHash('sha256').update(JSON.stringify({ shape, cfg, seed, rows: N })).digest('hex').slice(0, 16);
+  const resumed = ck ? resumeFrom(ck.file, key, trainer, orderRng, opts.log) : null;
+  const history: EpochStats[] = resumed?.history ?? [];
+  const resumedAtEpoch = resumed ? history.length : undefined;
+  const start = performance.now();
+  let lastWrite = start;
+  try {
+    for (let epoch = history.length + 1; epoch <= cfg.epochs; epoch++) {
+      const t0 = performance.now();
+      const order = orderRng.permutation(N);
+      let lossSum = 0;
+      let monitor = { embStd: 0, meanPairwiseDistance: 0 };
+      for (let s = 0; s < stepsPerEpoch; s++) {
+        const [xNum, xCat] = rows(order.slice(s * cfg.batchSize, (s + 1) * cfg.batchSize));
+        lossSum += await trainer.step(xNum, xCat, epoch);
+        if (s === 0) monitor = tf.tidy(() => collapseStats(encode(trainer.target, xNum, xCat, null, null)));
+        xNum.dispose();
+        xCat?.dispose();
+      }
+      const stats = { epoch, loss: lossSum / stepsPerEpoch, ...monitor, seconds: (performance.now() - t0) / 1000 };
+      history.push(stats);
+      if (ck && epoch < cfg.epochs && performance.now() - lastWrite >= 1000 * (ck.everySeconds ?? 300)) {
+        const { meta, arrays } = trainer.getState();
+        const seconds = (resumed?.seconds ?? 0) + (performance.now() - start) / 1000;
+        writeCheckpoint(ck.file, { key, epoch, history, order: orderRng.getState(), seconds, trainer: meta }, arrays);
+        lastWrite = performance.now();
+      }
+      opts.log?.(`pretrain epoch ${epoch}/${cfg.epochs}: loss ${stats.loss.toFixed(5)}, emb std ${stats.embStd.toFixed(4)}, mean pairwise distance ${stats.meanPairwiseDistance.toFixed(4)} (${stats.seconds.toFixed(1)} s)`);
     }
-    const stats = { epoch, loss: lossSum / stepsPerEpoch, ...monitor, seconds: (performance.now() - t0) / 1000 };
-    history.push(stats);
-    opts.log?.(`pretrain epoch ${epoch}/${cfg.epochs}: loss ${stats.loss.toFixed(5)}, emb std ${stats.embStd.toFixed(4)}, mean pairwise distance ${stats.meanPairwiseDistance.toFixed(4)} (${stats.seconds.toFixed(1)} s)`);
+  } catch (e) {
+    trainer.dispose();
+    for (const v of encoderParams(trainer.target)) v.dispose();
+    trainer.target.pe.dispose();
+    throw e;
   }
   trainer.dispose();
-  return { target: trainer.target, history, steps: trainer.steps };
+  if (ck) rmSync(ck.file, { force: true });
+  return { target: trainer.target, history, steps: trainer.steps, ...(resumed ? { resumedAtEpoch, earlierSeconds: resumed.seconds } : {}) };
+}
+
+/** Loads a matching checkpoint into the trainer and the order stream; null when there is none to resume. */
+function resumeFrom(file: string, key: string, trainer: Trainer, orderRng: Rng, log?: (l: string) => void): { history: EpochStats[]; seconds: number } | null {
+  const c = readCheckpoint(file);
+  if (!c) return null;
+  if (c.meta.key !== key) {
+    log?.(`pretrain: ignoring checkpoint ${file}, written for other settings, seed or data; starting from epoch 1`);
+    return null;
+  }
+  trainer.setState({ meta: c.meta.trainer as Record<string, unknown>, arrays: c.arrays });
+  orderRng.setState(c.meta.order as RngState);
+  log?.(`pretrain: resuming from checkpoint ${file} after epoch ${c.meta.epoch} (${(c.meta.seconds as number).toFixed(0)} s of pretraining so far)`);
+  return { history: c.meta.history as EpochStats[], seconds: c.meta.seconds as number };
 }

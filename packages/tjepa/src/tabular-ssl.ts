@@ -8,7 +8,7 @@ import { Rng } from '@repro/core';
 import { loadTask, pretrainRows, disposeTask } from './data.js';
 import { encoderFeatures, rawFeatures, trainDownstream, type Adapter, type DownstreamConfig } from './downstream.js';
 import { createEncoder, encoderParams, type TjepaShape } from './model.js';
-import { pretrain, type PretrainConfig } from './pretrain.js';
+import { pretrain, type CheckpointOptions, type PretrainConfig } from './pretrain.js';
 
 export const TABULAR_ARMS = ['mlp-raw', 'tjepa-mlp', 'random-encoder-mlp'] as const;
 export type TabularArm = (typeof TABULAR_ARMS)[number];
@@ -22,20 +22,26 @@ export interface TabularConfig {
   splitSeed?: number;
 }
 
-export async function runTabularSsl(arm: TabularArm, dataset: string, seed: number, cfg: TabularConfig, log: (l: string) => void = () => {}) {
+/** `checkpoint`: where `tjepa-mlp` keeps its pretraining checkpoint, so an interrupted run resumes (see CheckpointOptions). */
+export async function runTabularSsl(arm: TabularArm, dataset: string, seed: number, cfg: TabularConfig, log: (l: string) => void = () => {},
+  opts: { checkpoint?: CheckpointOptions } = {}) {
   const task = await loadTask(dataset, cfg.splitSeed ?? seed);
   try {
     log(`${dataset}: ${task.train.y.length} train, ${task.val.y.length} validation, ${task.test.y.length} test rows; ${task.numNumeric} numeric, ${task.cardinalities.length} categorical features`);
     const shape: TjepaShape = { ...cfg.model, numNumeric: task.numNumeric, cardinalities: task.cardinalities };
     let features;
     let pretrainInfo: Record<string, number> = {};
+    let earlier = 0;
+    let resumedAtEpoch: number | undefined;
     if (arm === 'mlp-raw') features = rawFeatures(task);
     else {
       const t0 = performance.now();
       let enc;
       if (arm === 'tjepa-mlp') {
         const rows = pretrainRows(task);
-        const p = await pretrain(rows, shape, cfg.pretrain, seed, { log });
+        const p = await pretrain(rows, shape, cfg.pretrain, seed, { log, checkpoint: opts.checkpoint });
+        earlier = p.earlierSeconds ?? 0;
+        resumedAtEpoch = p.resumedAtEpoch;
         rows.numeric.dispose(); rows.categorical?.dispose();
         enc = p.target;
         const last = p.history[p.history.length - 1];
@@ -43,7 +49,8 @@ export async function runTabularSsl(arm: TabularArm, dataset: string, seed: numb
       } else {
         enc = createEncoder(shape, new Rng(seed, 'tjepa').stream('encoder'), 'random');
       }
-      pretrainInfo.pretrain_seconds = (performance.now() - t0) / 1000;
+      // A resumed run counts the time of the processes before it too.
+      pretrainInfo.pretrain_seconds = (performance.now() - t0) / 1000 + earlier;
       features = encoderFeatures(enc, task, cfg.adapter);
       for (const v of encoderParams(enc)) v.dispose();
       enc.pe.dispose();
@@ -52,7 +59,7 @@ export async function runTabularSsl(arm: TabularArm, dataset: string, seed: numb
     const metrics: Record<string, number | null> = task.kind === 'classification'
       ? { accuracy: res.metric, val_accuracy: res.valMetric }
       : { rmse: res.metric, rmse_std: res.rmseStd ?? null, val_rmse: res.valMetric };
-    return { metrics: { ...metrics, best_epoch: res.bestEpoch, epochs: res.epochs, ...pretrainInfo }, featureDim: features.dim };
+    return { metrics: { ...metrics, best_epoch: res.bestEpoch, epochs: res.epochs, ...pretrainInfo }, featureDim: features.dim, resumedAtEpoch };
   } finally {
     disposeTask(task);
   }

@@ -1,4 +1,7 @@
 import { describe, expect, it, beforeAll } from 'vitest';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, Rng } from '@repro/core';
 import { readGolden } from '@repro/core/testing';
@@ -372,5 +375,47 @@ describe('model', () => {
     res.target.pe.dispose();
     fresh.pe.dispose();
     expect(tf.memory().numTensors).toBe(before);
+  }, 60_000);
+
+  it('an interrupted pretraining run resumes from its checkpoint with the same bits; one for other settings is ignored', async () => {
+    const N = 192;
+    const [numeric, categorical] = rowsFor(N, 5);
+    const data = { rows: N, numeric, categorical };
+    // Dropout on, so the dropout stream has to come back too.
+    const sh = { ...shape, dropout: 0.1 };
+    const cfg = trainerConfig({ epochs: 4, batchSize: 64 });
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'tjepa-ckpt-'));
+    const file = path.join(dir, 'run.ckpt');
+    const before = tf.memory().numTensors;
+    const weights = (r: { target: Parameters<typeof encoderParams>[0] }) => encoderParams(r.target).map((v) => Array.from(v.dataSync()));
+    const curve = (r: { history: { loss: number; embStd: number; meanPairwiseDistance: number }[] }) => r.history.map((h) => [h.loss, h.embStd, h.meanPairwiseDistance]);
+    const free = (r: { target: Parameters<typeof encoderParams>[0] }) => { encoderParams(r.target).forEach((v) => v.dispose()); r.target.pe.dispose(); };
+
+    const straight = await pretrain(data, sh, cfg, 3);
+    // The log line of epoch 2 throws: the run stops after that epoch's checkpoint was written.
+    const stopAt = (epoch: number) => (l: string) => { if (l.startsWith(`pretrain epoch ${epoch}/`)) throw new Error('interrupted'); };
+    await expect(pretrain(data, sh, cfg, 3, { log: stopAt(2), checkpoint: { file, everySeconds: 0 } })).rejects.toThrow('interrupted');
+    expect(existsSync(file)).toBe(true);
+    const lines: string[] = [];
+    const resumed = await pretrain(data, sh, cfg, 3, { log: (l) => lines.push(l), checkpoint: { file, everySeconds: 0 } });
+    expect(lines[0]).toMatch(/resuming from checkpoint .* after epoch 2/);
+    expect(lines.filter((l) => l.startsWith('pretrain epoch'))).toHaveLength(2);
+    expect(resumed.resumedAtEpoch).toBe(2);
+    expect(resumed.steps).toBe(straight.steps);
+    expect(curve(resumed)).toEqual(curve(straight));
+    expect(weights(resumed)).toEqual(weights(straight));
+    expect(existsSync(file)).toBe(false);
+
+    // A checkpoint written by another seed is not resumed: the run starts over and matches the straight one.
+    await expect(pretrain(data, sh, cfg, 4, { log: stopAt(1), checkpoint: { file, everySeconds: 0 } })).rejects.toThrow('interrupted');
+    const other: string[] = [];
+    const fresh = await pretrain(data, sh, cfg, 3, { log: (l) => other.push(l), checkpoint: { file, everySeconds: 0 } });
+    expect(other[0]).toMatch(/ignoring checkpoint .* written for other settings/);
+    expect(fresh.resumedAtEpoch).toBeUndefined();
+    expect(weights(fresh)).toEqual(weights(straight));
+
+    [straight, resumed, fresh].forEach(free);
+    expect(tf.memory().numTensors).toBe(before);
+    rmSync(dir, { recursive: true });
   }, 60_000);
 });

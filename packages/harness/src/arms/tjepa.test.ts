@@ -1,10 +1,13 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '@repro/core';
+import { initBackend, writeCheckpoint } from '@repro/core';
 import { useSharedMirror } from '@repro/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { embed, encoderParams, pretrain, tabularConfig } from '@repro/tjepa';
 import { armConfig, listSuites } from '../spec.js';
-import { tabularArms } from './tjepa.js';
+import { checkpointFile, tabularArms } from './tjepa.js';
 import type { ArmContext } from './types.js';
 
 const mirror = useSharedMirror();
@@ -73,4 +76,25 @@ describe.skipIf(!mirror)('tabular-ssl arms on California Housing (one short epoc
     expect(Number.isFinite(byArm['tjepa-mlp'].pretrain_loss)).toBe(true);
     expect(byArm['mlp-raw'].pretrain_seconds).toBeUndefined();
   }, 180_000);
+
+  it('tjepa-mlp looks for its pretraining checkpoint under the cache, by suite version, profile, arm, dataset and seed', async () => {
+    const cache = mkdtempSync(path.join(os.tmpdir(), 'repro-cache-'));
+    const saved = process.env.REPRO_CACHE;
+    process.env.REPRO_CACHE = cache;
+    try {
+      const file = checkpointFile('tabular-ssl', suite.version, 'quick', 'tjepa-mlp', 'california-housing', 1);
+      expect(file).toBe(path.join(cache, 'checkpoints', 'tabular-ssl', `v${suite.version}`, 'quick', 'tjepa-mlp', 'california-housing', 'seed-1.ckpt'));
+      // A checkpoint left by other settings: the run says it ignores it, and removes it when done.
+      writeCheckpoint(file, { key: 'other settings' }, []);
+      const lines: string[] = [];
+      const m = tabularArms.find((a) => a.name === 'tabular.tjepa-mlp')!;
+      const r = await m.run({ ...ctx('tjepa-mlp', 'california-housing', short), log: (l) => lines.push(l) });
+      expect(lines.some((l) => l.includes(`ignoring checkpoint ${file}`))).toBe(true);
+      expect(r.notes?.some((n) => /resumed/.test(n))).toBe(false);
+      expect(existsSync(file)).toBe(false);
+    } finally {
+      if (saved === undefined) delete process.env.REPRO_CACHE; else process.env.REPRO_CACHE = saved;
+      rmSync(cache, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

@@ -1,4 +1,6 @@
 /** The tabular-ssl arms (@repro/tjepa): tabular.mlp-raw, tabular.tjepa-mlp, tabular.random-encoder-mlp. */
+import path from 'node:path';
+import { cacheDir } from '@repro/core';
 import { runTabularSsl, STEP_BENCH_SCRIPT, tabularConfig, TABULAR_ARMS, type TabularArm } from '@repro/tjepa';
 import { microbenchArm } from './microbench.js';
 import type { ArmMethod, ArmResult } from './types.js';
@@ -15,14 +17,24 @@ function tabularArm(arm: TabularArm): ArmMethod {
     summary: SUMMARY[arm],
     async run(ctx): Promise<ArmResult> {
       const cfg = tabularConfig(ctx.config, ctx.dataset);
-      const r = await runTabularSsl(arm, ctx.dataset, ctx.seed, cfg, ctx.log);
+      // The full profile pretrains for more than a day: a run that stops resumes from its last
+      // checkpoint (written at most every five minutes, deleted when the run finishes).
+      const checkpoint = { file: checkpointFile(ctx.suite.id, ctx.suite.version, ctx.profile, arm, ctx.dataset, ctx.seed) };
+      const r = await runTabularSsl(arm, ctx.dataset, ctx.seed, cfg, ctx.log, { checkpoint });
+      const notes = [`mask indexing: ${cfg.pretrain.maskIndexing}; first optimizer step: ${cfg.pretrain.firstStep}`];
+      if (r.resumedAtEpoch !== undefined) notes.push(`pretraining resumed after epoch ${r.resumedAtEpoch} from a checkpoint; pretrain_seconds counts every process`);
       return {
         metrics: r.metrics,
         config: { ...cfg, ...(arm === 'mlp-raw' ? { adapter: null, pretrain: null } : {}), featureDim: r.featureDim },
-        notes: arm === 'tjepa-mlp' ? [`mask indexing: ${cfg.pretrain.maskIndexing}; first optimizer step: ${cfg.pretrain.firstStep}`] : undefined,
+        notes: arm === 'tjepa-mlp' ? notes : undefined,
       };
     },
   };
+}
+
+/** Where a run's pretraining checkpoint lives: under the cache, one file per suite version, profile, arm, dataset and seed. */
+export function checkpointFile(suite: string, version: number, profile: string, arm: string, dataset: string, seed: number): string {
+  return path.join(cacheDir(), 'checkpoints', suite, `v${version}`, profile, arm, dataset, `seed-${seed}.ckpt`);
 }
 
 export const tabularArms: ArmMethod[] = TABULAR_ARMS.map(tabularArm);
