@@ -15,7 +15,8 @@ import { initBackend } from '../backend/init.js';
 import { hasStock, runStock, type WasmBackend } from '../backend/heap.js';
 import { cpuFallback } from '../backend/kernels/cpu-fallback.js';
 
-interface Case { kernel: string; inputs: () => Record<string, tf.Tensor>; attrs: object }
+/** `list`: the kernel takes its inputs as an array (Concat), in the order `inputs` gives them. */
+interface Case { kernel: string; inputs: () => Record<string, tf.Tensor>; attrs: object; list?: boolean }
 
 const CASES: Record<string, Case> = {
   // Cases whose only alternative is the copy-to-cpu fallback are small: the cpu backend needs 41 s
@@ -40,6 +41,12 @@ const CASES: Record<string, Case> = {
     inputs: () => ({ a: tf.randomNormal([32, 64, 128], 0, 1, 'float32', 11), b: tf.randomNormal([1, 128, 512], 0, 1, 'float32', 12) }) },
   // What the engine does for every tensor a gradient keeps: the stock kernel copies it.
   identity_1m: { kernel: 'Identity', attrs: {}, inputs: () => ({ x: tf.randomNormal([1024, 1024], 0, 1, 'float32', 20) }) },
+  // T-JEPA's token gather, its attention's q/k/v split, and that split's gradient.
+  gather_7680x16_3584: { kernel: 'GatherV2', attrs: { axis: 0, batchDims: 0 },
+    inputs: () => ({ x: tf.randomNormal([7680, 16], 0, 1, 'float32', 23), indices: tf.randomUniform([3584], 0, 7680, 'int32', 24) }) },
+  splitv_20480x24_3: { kernel: 'SplitV', attrs: { numOrSizeSplits: 3, axis: 1 }, inputs: () => ({ x: tf.randomNormal([20480, 24], 0, 1, 'float32', 25) }) },
+  concat_3x20480x8: { kernel: 'Concat', attrs: { axis: 1 }, list: true,
+    inputs: () => ({ a: tf.randomNormal([20480, 8], 0, 1, 'float32', 26), b: tf.randomNormal([20480, 8], 0, 1, 'float32', 27), c: tf.randomNormal([20480, 8], 0, 1, 'float32', 28) }) },
   tile_broadcast_1M: { kernel: 'Tile', attrs: { reps: [64, 32, 32, 1] }, inputs: () => ({ x: tf.randomNormal([1, 1, 1, 16], 0, 1, 'float32', 13) }) },
   embedding_gradient_512x64_50: { kernel: 'UnsortedSegmentSum', attrs: { numSegments: 50 },
     inputs: () => ({ x: tf.randomNormal([512, 64], 0, 1, 'float32', 14), segmentIds: tf.randomUniform([512], 0, 50, 'int32', 15) }) },
@@ -51,7 +58,8 @@ type Call = () => void;
 
 function calls(backend: WasmBackend, c: Case): { replacement: Call; stock: Call } {
   const tensors = c.inputs();
-  const inputs = Object.fromEntries(Object.entries(tensors).map(([k, t]) => [k, { dataId: t.dataId, shape: t.shape, dtype: t.dtype } as TensorInfo]));
+  const named = Object.fromEntries(Object.entries(tensors).map(([k, t]) => [k, { dataId: t.dataId, shape: t.shape, dtype: t.dtype } as TensorInfo]));
+  const inputs = (c.list ? Object.values(named) : named) as Record<string, TensorInfo>;
   const attrs = c.attrs as NamedAttrMap;
   const dispose = (o: TensorInfo | TensorInfo[]) => (Array.isArray(o) ? o : [o]).forEach((t) => backend.disposeData(t.dataId));
   const replaced = getKernel(c.kernel, 'wasm')!.kernelFunc;

@@ -3,6 +3,7 @@
  * error under 1e-5 of the largest reference magnitude.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { Concat, GatherV2, getKernel, SplitV, type TensorInfo } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../init.js';
 import { SMALL_PRODUCT, smallBatched } from './batch-matmul.js';
@@ -44,11 +45,21 @@ function data(shape: number[], seed: number): () => tf.Tensor {
   return () => tf.tensor(v, shape);
 }
 
+/**
+ * Where two arrays first differ (a length mismatch counts at the shorter length), or -1. Large
+ * outputs are compared this way because a failing toEqual on them takes minutes to print its diff.
+ */
+function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
+  return a.length === b.length ? -1 : n;
+}
+
 beforeAll(async () => {
   const info = await initBackend({ prefer: 'wasm' });
   expect(info.kernels?.replaced).toEqual(expect.arrayContaining([
     'BatchMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'DepthwiseConv2dNativeBackpropFilter',
-    'DepthwiseConv2dNativeBackpropInput', 'Identity', 'Tile', 'UnsortedSegmentSum']));
+    'DepthwiseConv2dNativeBackpropInput', 'Identity', 'Tile', 'UnsortedSegmentSum', 'GatherV2', 'SplitV', 'Concat']));
 });
 
 describe('conv2d forward and gradients', () => {
@@ -138,10 +149,83 @@ describe('small batched products: the SIMD loop gives the stock loop\'s bits', (
       expect(mine!.shape).toEqual(stock.shape);
       const [x, y] = [Float32Array.from(backend.readSync(mine!.dataId) as Float32Array), Float32Array.from(backend.readSync(stock.dataId) as Float32Array)];
       // Bit for bit: the same float32 sums in the same order.
-      expect(new Uint32Array(x.buffer)).toEqual(new Uint32Array(y.buffer));
+      expect(firstDifference(new Uint32Array(x.buffer), new Uint32Array(y.buffer))).toBe(-1);
       backend.disposeData(mine!.dataId); backend.disposeData(stock.dataId); a.dispose(); b.dispose();
     });
   }
+});
+
+describe('GatherV2, SplitV and Concat as plain copies: the stock kernels\' bits', () => {
+  const wasm = () => { tf.setBackend('wasm'); return tf.backend() as unknown as WasmBackend; };
+  /** Values with NaN payloads and -0 among them, so a copy through a number would show. */
+  function odd(shape: number[], dtype: 'float32' | 'int32' | 'bool', seed: number): tf.Tensor {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const bits = Int32Array.from({ length: n }, (_, i) => Math.imul(i + seed, 2654435761) ^ (i % 7 === 0 ? 0x7fa00001 : 0));
+    if (dtype === 'float32') { bits[0] = 0x80000000; return tf.tensor(new Float32Array(bits.buffer), shape, 'float32'); }
+    if (dtype === 'int32') return tf.tensor(bits, shape, 'int32');
+    return tf.tensor(Uint8Array.from(bits, (b) => b & 1), shape, 'bool');
+  }
+  const raw = (backend: WasmBackend, t: TensorInfo) => { const a = backend.readSync(t.dataId) as Float32Array; return new Uint8Array(a.buffer, a.byteOffset, a.byteLength); };
+  const same = (backend: WasmBackend, mine: TensorInfo[], stock: TensorInfo[]) => {
+    expect(mine.map((t) => t.shape)).toEqual(stock.map((t) => t.shape));
+    expect(mine.map((t) => t.dtype)).toEqual(stock.map((t) => t.dtype));
+    mine.forEach((t, i) => expect(firstDifference(raw(backend, t), raw(backend, stock[i])), `output ${i}`).toBe(-1));
+    [...mine, ...stock].forEach((t) => backend.disposeData(t.dataId));
+  };
+  const kernel = (name: string) => getKernel(name, 'wasm')!.kernelFunc;
+
+  for (const dtype of ['float32', 'int32', 'bool'] as const) {
+    for (const [shape, axis, idx] of [[[7680, 16], 0, 3584], [[15, 8], 0, 2000], [[4, 9, 70], 1, 11], [[3, 5, 2], 2, 6], [[6, 100], 1, 3]] as [number[], number, number][]) {
+      it(`GatherV2 ${dtype} ${JSON.stringify(shape)} axis ${axis}, ${idx} indices`, () => {
+        const backend = wasm();
+        const x = odd(shape, dtype, 3);
+        const indices = tf.tensor1d(Int32Array.from({ length: idx }, (_, i) => (i * 7919) % shape[axis]), 'int32');
+        const attrs = { axis, batchDims: 0 };
+        const mine = kernel(GatherV2)({ inputs: { x, indices }, backend: backend as never, attrs }) as TensorInfo;
+        same(backend, [mine], [runStock(GatherV2, backend, { x, indices }, attrs)]);
+        tf.dispose([x, indices]);
+      });
+    }
+    for (const [shape, splits, axis] of [[[7680, 48], 3, 1], [[20480, 24], [8, 8, 8], 1], [[2048, 10, 8], [3, 7], 1], [[512, 8], [1, 7], 1], [[6, 200], [150, 50], 1], [[9, 4], 3, 0]] as [number[], number | number[], number][]) {
+      it(`SplitV ${dtype} ${JSON.stringify(shape)} into ${JSON.stringify(splits)} on axis ${axis}`, () => {
+        const backend = wasm();
+        const x = odd(shape, dtype, 5);
+        const attrs = { numOrSizeSplits: splits, axis };
+        const mine = kernel(SplitV)({ inputs: { x }, backend: backend as never, attrs }) as TensorInfo[];
+        same(backend, mine, runStock(SplitV, backend, { x }, attrs) as unknown as TensorInfo[]);
+        x.dispose();
+      });
+    }
+    for (const [shapes, axis] of [[[[20480, 8], [20480, 8], [20480, 8]], 1], [[[2, 3, 70], [2, 1, 70]], 1], [[[4, 5], [0, 5], [2, 5]], 0], [[[3, 2, 2], [3, 2, 100]], 2]] as [number[][], number][]) {
+      it(`Concat ${dtype} ${JSON.stringify(shapes)} on axis ${axis}`, () => {
+        const backend = wasm();
+        const xs = shapes.map((sh, i) => odd(sh, dtype, 7 + i));
+        const mine = kernel(Concat)({ inputs: xs as never, backend: backend as never, attrs: { axis } }) as TensorInfo;
+        same(backend, [mine], [runStock(Concat, backend, xs as never, { axis })]);
+        tf.dispose(xs);
+      });
+    }
+  }
+
+  it('GatherV2 refuses an index out of range, as the stock kernel does', () => {
+    wasm();
+    const x = tf.zeros([5, 3]);
+    expect(() => tf.gather(x, tf.tensor1d([0, 5], 'int32'))).toThrow('GatherV2: the index value 5 is not in [0, 4]');
+    expect(() => tf.gather(x, tf.tensor1d([-1], 'int32'))).toThrow('GatherV2: the index value -1 is not in [0, 4]');
+    x.dispose();
+  });
+
+  it('the ops go through the copies and keep their gradients (gather, split, concat)', () => {
+    const x = data([6, 12], 21), w = data([6, 12], 22);
+    const [cpu, wasmOut] = onBoth(() => {
+      const f = (a: tf.Tensor) => {
+        const [p, q] = tf.split(tf.gather(a, tf.tensor1d([5, 0, 2, 2], 'int32')), [5, 7], 1);
+        return tf.sum(tf.mul(tf.concat([q, p], 1), w().slice([0, 0], [4, 12])));
+      };
+      return [f(x()), tf.grad(f)(x())];
+    });
+    expectClose(cpu, wasmOut);
+  });
 });
 
 describe('embedding gradient (UnsortedSegmentSum) and Tile', () => {
