@@ -272,12 +272,13 @@ export async function pretrain(data: TabularData, shape: TjepaShape, cfg: Pretra
   const ck = opts.checkpoint;
   // What a checkpoint must match to be resumed: the run's settings, seed and number of rows.
   const key = createHash('sha256').update(JSON.stringify({ shape, cfg, seed, rows: N })).digest('hex').slice(0, 16);
-  const resumed = ck ? resumeFrom(ck.file, key, trainer, orderRng, opts.log) : null;
-  const history: EpochStats[] = resumed?.history ?? [];
-  const resumedAtEpoch = resumed ? history.length : undefined;
   const start = performance.now();
   let lastWrite = start;
+  let resumed: ReturnType<typeof resumeFrom> = null;
+  const history: EpochStats[] = [];
   try {
+    resumed = ck ? resumeFrom(ck.file, key, trainer, orderRng, opts.log) : null;
+    if (resumed) history.push(...resumed.history);
     for (let epoch = history.length + 1; epoch <= cfg.epochs; epoch++) {
       const t0 = performance.now();
       const order = orderRng.permutation(N);
@@ -308,7 +309,7 @@ export async function pretrain(data: TabularData, shape: TjepaShape, cfg: Pretra
   }
   trainer.dispose();
   if (ck) rmSync(ck.file, { force: true });
-  return { target: trainer.target, history, steps: trainer.steps, ...(resumed ? { resumedAtEpoch, earlierSeconds: resumed.seconds } : {}) };
+  return { target: trainer.target, history, steps: trainer.steps, ...(resumed ? { resumedAtEpoch: resumed.history.length, earlierSeconds: resumed.seconds } : {}) };
 }
 
 /** Loads a matching checkpoint into the trainer and the order stream; null when there is none to resume. */
