@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { benchChildArgs, pairRatio, runInterleaved, summarizeTasks, type ChildRun } from '@repro/core';
-import type { ArmMethod, ArmResult } from './types.js';
+import type { ArmContext, ArmMethod, ArmResult } from './types.js';
 
 /** Each task's median over processes as metric `<task>_ms`, its spread as timings `<task>_min_ms` / `_max_ms`. */
 export function recordTaskTimes(runs: ChildRun[], metrics: ArmResult['metrics'], timings: Record<string, number>): void {
@@ -16,13 +16,14 @@ export function recordTaskTimes(runs: ChildRun[], metrics: ArmResult['metrics'],
   }
 }
 
-export function microbenchArm(name: string, summary: string, script: URL, pairs: [string, string][]): ArmMethod {
+/** `args`: extra arguments for the script, from the run's context (an arm's settings). */
+export function microbenchArm(name: string, summary: string, script: URL, pairs: [string, string][], args: (ctx: ArmContext) => string[] = () => []): ArmMethod {
   return {
     name,
     summary,
     async run(ctx): Promise<ArmResult> {
       const processes = Math.max(3, Number(ctx.config.processes ?? 3));
-      const runs = (await runInterleaved([{ label: name, command: process.execPath, args: benchChildArgs(fileURLToPath(script)) }], processes,
+      const runs = (await runInterleaved([{ label: name, command: process.execPath, args: benchChildArgs(fileURLToPath(script), args(ctx)) }], processes,
         (_l, i, n) => ctx.log(`process ${i}/${n}`)))[name];
       const metrics: ArmResult['metrics'] = {};
       const timings: Record<string, number> = {};

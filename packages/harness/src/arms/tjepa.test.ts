@@ -7,7 +7,7 @@ import { useSharedMirror } from '@repro/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { embed, encoderParams, pretrain, tabularConfig } from '@repro/tjepa';
 import { armConfig, listSuites } from '../spec.js';
-import { checkpointFile, tabularArms } from './tjepa.js';
+import { checkpointFile, tabularArms, tabularStepConfig } from './tjepa.js';
 import type { ArmContext } from './types.js';
 
 const mirror = useSharedMirror();
@@ -57,6 +57,17 @@ describe('tabular-ssl full profile', () => {
     p.target.pe.dispose();
     data.numeric.dispose();
   }, 120_000);
+
+  it("suite tjepa-step's full-model arm times the full profile's Adult settings", () => {
+    const step = listSuites().find((s) => s.id === 'tjepa-step')!;
+    const arm = step.arms.find((a) => a.id === 'full-model-b512')!;
+    expect(armConfig(step, arm, 'quick').tabularProfile).toBe('full');
+    const cfg = tabularStepConfig('full');
+    const full = tabularConfig(armConfig(suite, suite.arms[1], 'full'), 'adult');
+    expect(cfg).toEqual({ model: full.model, pretrain: full.pretrain });
+    expect([cfg.model.layers, cfg.model.width, cfg.pretrain.microBatch, cfg.model.dropout]).toEqual([16, 64, 128, expect.closeTo(0.00185, 5)]);
+    expect(tabularStepConfig('quick').model.layers).toBe(2);
+  });
 });
 
 describe.skipIf(!mirror)('tabular-ssl arms on California Housing (one short epoch each)', () => {

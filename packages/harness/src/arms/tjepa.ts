@@ -1,7 +1,8 @@
 /** The tabular-ssl arms (@repro/tjepa): tabular.mlp-raw, tabular.tjepa-mlp, tabular.random-encoder-mlp. */
 import path from 'node:path';
-import { cacheDir } from '@repro/core';
-import { runTabularSsl, STEP_BENCH_SCRIPT, tabularConfig, TABULAR_ARMS, type TabularArm } from '@repro/tjepa';
+import { cacheDir, type Profile } from '@repro/core';
+import { runTabularSsl, STEP_BENCH_SCRIPT, tabularConfig, TABULAR_ARMS, type TabularArm, type TabularConfig } from '@repro/tjepa';
+import { armConfig, listSuites } from '../spec.js';
 import { microbenchArm } from './microbench.js';
 import type { ArmMethod, ArmResult } from './types.js';
 
@@ -39,7 +40,21 @@ export function checkpointFile(suite: string, version: number, profile: string, 
 
 export const tabularArms: ArmMethod[] = TABULAR_ARMS.map(tabularArm);
 
-const stepBench = microbenchArm('microbench.tjepa-step', 'one T-JEPA pretraining step on an Adult-shaped batch of 512 (quick-profile model)', STEP_BENCH_SCRIPT, []);
+/**
+ * The model and pretraining settings of tabular-ssl's `profile` for Adult, as the step
+ * microbenchmark takes them, so a full-profile step is timed with exactly what that profile runs.
+ */
+export function tabularStepConfig(profile: Profile): Pick<TabularConfig, 'model' | 'pretrain'> {
+  const suite = listSuites().find((s) => s.id === 'tabular-ssl');
+  const arm = suite?.arms.find((a) => a.id === 'tjepa-mlp');
+  if (!suite || !arm) throw new Error('tjepa-step: the tabular-ssl suite and its tjepa-mlp arm are needed for a profile\'s settings');
+  const { model, pretrain } = tabularConfig(armConfig(suite, arm, profile), 'adult');
+  return { model, pretrain };
+}
+
+// An arm whose config names `tabularProfile` times that tabular-ssl profile's model; otherwise the quick model.
+const stepBench = microbenchArm('microbench.tjepa-step', 'one T-JEPA pretraining step on an Adult-shaped batch of 512 (quick-profile model, or the tabular-ssl profile the arm names)', STEP_BENCH_SCRIPT, [],
+  (ctx) => (ctx.config.tabularProfile ? ['--config', JSON.stringify(tabularStepConfig(ctx.config.tabularProfile as Profile))] : []));
 
 /** The microbenchmark, with its latency also as steps per second. */
 export const tjepaStepArm: ArmMethod = {
