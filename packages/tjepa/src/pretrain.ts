@@ -9,7 +9,7 @@
  * schedulers write theirs; `firstStep: 'reference'` keeps that.
  */
 import { createHash } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { adamw, concatTyped, NonFiniteError, readCheckpoint, Rng, writeCheckpoint, type Checkpoint, type Optimizer, type RngState } from '@repro/core';
 import { maskBounds, sampleMasks, type BatchMasks, type MaskBounds, type MaskIndexing, type MaskShares } from './masks.js';
@@ -274,6 +274,7 @@ export async function pretrain(data: TabularData, shape: TjepaShape, cfg: Pretra
   const key = createHash('sha256').update(JSON.stringify({ shape, cfg, seed, rows: N })).digest('hex').slice(0, 16);
   const start = performance.now();
   let lastWrite = start;
+  let writable = true;
   let resumed: ReturnType<typeof resumeFrom> = null;
   const history: EpochStats[] = [];
   try {
@@ -293,10 +294,16 @@ export async function pretrain(data: TabularData, shape: TjepaShape, cfg: Pretra
       }
       const stats = { epoch, loss: lossSum / stepsPerEpoch, ...monitor, seconds: (performance.now() - t0) / 1000 };
       history.push(stats);
-      if (ck && epoch < cfg.epochs && performance.now() - lastWrite >= 1000 * (ck.everySeconds ?? 300)) {
+      if (ck && writable && epoch < cfg.epochs && performance.now() - lastWrite >= 1000 * (ck.everySeconds ?? 300)) {
         const { meta, arrays } = trainer.getState();
         const seconds = (resumed?.seconds ?? 0) + (performance.now() - start) / 1000;
-        writeCheckpoint(ck.file, { key, epoch, history, order: orderRng.getState(), seconds, trainer: meta }, arrays);
+        try {
+          writeCheckpoint(ck.file, { key, epoch, history, order: orderRng.getState(), seconds, trainer: meta }, arrays);
+        } catch (e) {
+          // A checkpoint is insurance: failing to write one must not stop the run it protects.
+          writable = false;
+          opts.log?.(`pretrain: cannot write checkpoint ${ck.file} (${(e as Error).message}); continuing without checkpoints`);
+        }
         lastWrite = performance.now();
       }
       opts.log?.(`pretrain epoch ${epoch}/${cfg.epochs}: loss ${stats.loss.toFixed(5)}, emb std ${stats.embStd.toFixed(4)}, mean pairwise distance ${stats.meanPairwiseDistance.toFixed(4)} (${stats.seconds.toFixed(1)} s)`);
@@ -308,7 +315,7 @@ export async function pretrain(data: TabularData, shape: TjepaShape, cfg: Pretra
     throw e;
   }
   trainer.dispose();
-  if (ck) rmSync(ck.file, { force: true });
+  if (ck && existsSync(ck.file)) rmSync(ck.file);
   return { target: trainer.target, history, steps: trainer.steps, ...(resumed ? { resumedAtEpoch: resumed.history.length, earlierSeconds: resumed.seconds } : {}) };
 }
 

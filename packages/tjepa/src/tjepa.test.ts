@@ -1,5 +1,5 @@
 import { describe, expect, it, beforeAll } from 'vitest';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -377,7 +377,7 @@ describe('model', () => {
     expect(tf.memory().numTensors).toBe(before);
   }, 60_000);
 
-  it('an interrupted pretraining run resumes from its checkpoint with the same bits; one for other settings is ignored', async () => {
+  it('an interrupted pretraining run resumes from its checkpoint with the same bits; one for other settings is ignored; one that cannot be written does not stop the run', async () => {
     const N = 192;
     const [numeric, categorical] = rowsFor(N, 5);
     const data = { rows: N, numeric, categorical };
@@ -414,7 +414,15 @@ describe('model', () => {
     expect(fresh.resumedAtEpoch).toBeUndefined();
     expect(weights(fresh)).toEqual(weights(straight));
 
-    [straight, resumed, fresh].forEach(free);
+    // A checkpoint that cannot be written (its folder is a file) is reported, and the run goes on.
+    const blocked = path.join(dir, 'not-a-folder');
+    writeFileSync(blocked, 'x');
+    const warned: string[] = [];
+    const unprotected = await pretrain(data, sh, cfg, 3, { log: (l) => warned.push(l), checkpoint: { file: path.join(blocked, 'run.ckpt'), everySeconds: 0 } });
+    expect(warned.filter((l) => /cannot write checkpoint .*continuing without checkpoints/.test(l))).toHaveLength(1);
+    expect(weights(unprotected)).toEqual(weights(straight));
+
+    [straight, resumed, fresh, unprotected].forEach(free);
     expect(tf.memory().numTensors).toBe(before);
     rmSync(dir, { recursive: true });
   }, 60_000);
