@@ -275,6 +275,7 @@ export async function pretrain(data: TabularData, shape: TjepaShape, cfg: Pretra
   const start = performance.now();
   let lastWrite = start;
   let writable = true;
+  let announced = false;
   let resumed: ReturnType<typeof resumeFrom> = null;
   const history: EpochStats[] = [];
   try {
@@ -299,6 +300,8 @@ export async function pretrain(data: TabularData, shape: TjepaShape, cfg: Pretra
         const seconds = (resumed?.seconds ?? 0) + (performance.now() - start) / 1000;
         try {
           writeCheckpoint(ck.file, { key, epoch, history, order: orderRng.getState(), seconds, trainer: meta }, arrays);
+          if (!announced) opts.log?.(`pretrain: checkpoint ${ck.file} written after epoch ${epoch}, and after later epochs every ${ck.everySeconds ?? 300} s; if the run stops, the same command resumes from it`);
+          announced = true;
         } catch (e) {
           // A checkpoint is insurance: failing to write one must not stop the run it protects.
           writable = false;

@@ -394,8 +394,12 @@ describe('model', () => {
     const straight = await pretrain(data, sh, cfg, 3);
     // The log line of epoch 2 throws: the run stops after that epoch's checkpoint was written.
     const stopAt = (epoch: number) => (l: string) => { if (l.startsWith(`pretrain epoch ${epoch}/`)) throw new Error('interrupted'); };
-    await expect(pretrain(data, sh, cfg, 3, { log: stopAt(2), checkpoint: { file, everySeconds: 0 } })).rejects.toThrow('interrupted');
+    const first: string[] = [];
+    await expect(pretrain(data, sh, cfg, 3, { log: (l) => { first.push(l); stopAt(2)(l); }, checkpoint: { file, everySeconds: 0 } })).rejects.toThrow('interrupted');
     expect(existsSync(file)).toBe(true);
+    // The first write says where the checkpoint is, once.
+    expect(first.filter((l) => l.includes(`checkpoint ${file} written after epoch 1`))).toHaveLength(1);
+    expect(first.filter((l) => l.includes('written after'))).toHaveLength(1);
     const lines: string[] = [];
     const resumed = await pretrain(data, sh, cfg, 3, { log: (l) => lines.push(l), checkpoint: { file, everySeconds: 0 } });
     expect(lines[0]).toMatch(/resuming from checkpoint .* after epoch 2/);
