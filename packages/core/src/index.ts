@@ -28,7 +28,7 @@ export { sgd, adamw, type Optimizer, type OptimizerState, type SgdOptions, type 
 export { writeCheckpoint, readCheckpoint, type Checkpoint } from './train/checkpoint.js';
 export { constant, stepLr, cosine, cosineWarmRestarts, linearWarmup, type Schedule } from './train/schedules.js';
 export { train, NonFiniteError, type TrainOptions, type EpochLog, type StepContext } from './train/loop.js';
-export { progress, lineProgress, type Progress } from './train/progress.js';
+export { progress, lineProgress, formatDuration, type Progress } from './train/progress.js';
 export { softCrossEntropy } from './train/losses.js';
 
 // metrics

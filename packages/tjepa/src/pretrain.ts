@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
-import { adamw, concatTyped, NonFiniteError, readCheckpoint, Rng, writeCheckpoint, type Checkpoint, type Optimizer, type RngState } from '@repro/core';
+import { adamw, concatTyped, formatDuration, NonFiniteError, readCheckpoint, Rng, writeCheckpoint, type Checkpoint, type Optimizer, type RngState } from '@repro/core';
 import { maskBounds, sampleMasks, type BatchMasks, type MaskBounds, type MaskIndexing, type MaskShares } from './masks.js';
 import { gatherTokens } from './layers.js';
 import { createEncoder, createPredictor, encode, encoderParams, jepaLoss, predict, predictorParams, type Encoder, type Predictor, type TjepaShape } from './model.js';
@@ -309,7 +309,9 @@ export async function pretrain(data: TabularData, shape: TjepaShape, cfg: Pretra
         }
         lastWrite = performance.now();
       }
-      opts.log?.(`pretrain epoch ${epoch}/${cfg.epochs}: loss ${stats.loss.toFixed(5)}, emb std ${stats.embStd.toFixed(4)}, mean pairwise distance ${stats.meanPairwiseDistance.toFixed(4)} (${stats.seconds.toFixed(1)} s)`);
+      // Time left from this process's epochs so far (a resumed run's earlier epochs ran elsewhere).
+      const left = epoch < cfg.epochs ? `; about ${formatDuration(((performance.now() - start) / 1000 / (epoch - (resumed?.history.length ?? 0))) * (cfg.epochs - epoch))} left` : '';
+      opts.log?.(`pretrain epoch ${epoch}/${cfg.epochs}: loss ${stats.loss.toFixed(5)}, emb std ${stats.embStd.toFixed(4)}, mean pairwise distance ${stats.meanPairwiseDistance.toFixed(4)} (${stats.seconds.toFixed(1)} s${left})`);
     }
   } catch (e) {
     trainer.dispose();

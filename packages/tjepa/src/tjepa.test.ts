@@ -404,6 +404,9 @@ describe('model', () => {
     const resumed = await pretrain(data, sh, cfg, 3, { log: (l) => lines.push(l), checkpoint: { file, everySeconds: 0 } });
     expect(lines[0]).toMatch(/resuming from checkpoint .* after epoch 2/);
     expect(lines.filter((l) => l.startsWith('pretrain epoch'))).toHaveLength(2);
+    // Each epoch but the last says about how long is left.
+    expect(lines.find((l) => l.startsWith('pretrain epoch 3/4'))).toMatch(/\(\d+\.\d s; about \d+ s left\)$/);
+    expect(lines.find((l) => l.startsWith('pretrain epoch 4/4'))).toMatch(/\(\d+\.\d s\)$/);
     expect(resumed.resumedAtEpoch).toBe(2);
     expect(resumed.steps).toBe(straight.steps);
     expect(curve(resumed)).toEqual(curve(straight));

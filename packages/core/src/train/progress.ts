@@ -34,3 +34,12 @@ export function progress(label: string, stream: NodeJS.WriteStream = process.std
     },
   };
 }
+
+/** A time left, as a person reads it: "40 s", "12 min", "3 h 05 min". */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return 'unknown';
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min`;
+  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
+}

@@ -6,6 +6,7 @@ import { batches } from '../data/split.js';
 import { adamw, sgd, type Optimizer } from './optimizers.js';
 import { constant, cosine, cosineWarmRestarts, linearWarmup, stepLr } from './schedules.js';
 import { train } from './loop.js';
+import { formatDuration } from './progress.js';
 import { readCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -239,5 +240,12 @@ describe('optimizer state and checkpoints', () => {
     writeFileSync(file, 'hello world, not a checkpoint');
     expect(() => readCheckpoint(file)).toThrow(/not a repro checkpoint/);
     rmSync(dir, { recursive: true });
+  });
+});
+
+describe('formatDuration', () => {
+  it('reads as seconds, minutes, or hours and minutes', () => {
+    expect([formatDuration(0.4), formatDuration(59.4), formatDuration(61), formatDuration(3599), formatDuration(3600), formatDuration(90_300)]).toEqual(['0 s', '59 s', '1 min', '1 h 00 min', '1 h 00 min', '25 h 05 min']);
+    expect(formatDuration(Number.NaN)).toBe('unknown');
   });
 });
