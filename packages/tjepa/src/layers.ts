@@ -90,8 +90,8 @@ export function applyEncoderLayer(l: EncoderLayer, x: tf.Tensor3D, m: Mode): tf.
   const qkv = tf.add(tf.matMul(x.reshape([B * T, W]), l.qkv.w), l.qkv.b) as tf.Tensor2D;
   const [q, k, v] = tf.split(qkv, 3, 1).map((t) => t.reshape([B, T, h, dh]).transpose([0, 2, 1, 3]).reshape([B * h, T, dh]));
   // Tabular sequences are short (a token per feature), so these are thousands of tiny products,
-  // which core's wasm BatchMatMul leaves to the stock loop. They give the bits of the broadcast
-  // multiply-and-sum used before (tested), in less time.
+  // which core's wasm BatchMatMul runs on its small-product loop (the stock loop's bits). They give
+  // the bits of the broadcast multiply-and-sum used before (tested), in less time.
   const scores = tf.matMul(q, k, false, true);
   const att = dropout(tf.softmax(tf.div(scores, Math.sqrt(dh))), m);
   const mixed = tf.matMul(att, v);
