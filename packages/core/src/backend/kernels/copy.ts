@@ -11,12 +11,10 @@ import { runStock, type WasmBackend } from '../heap.js';
 
 type Words = Int32Array | Uint8Array;
 
-/** The tensor's data as 32-bit words (float32, int32) or bytes (bool), on the heap; null for other dtypes. */
-function words(backend: WasmBackend, t: TensorInfo): Words | null {
-  if (t.dtype === 'bool') return backend.typedArrayFromHeap(t) as Uint8Array;
-  if (t.dtype !== 'float32' && t.dtype !== 'int32') return null;
+/** A copyable tensor's data on the heap as 32-bit words (float32, int32) or bytes (bool). */
+function words(backend: WasmBackend, t: TensorInfo): Words {
   const a = backend.typedArrayFromHeap(t);
-  return new Int32Array(a.buffer, a.byteOffset, a.length);
+  return t.dtype === 'bool' ? (a as Uint8Array) : new Int32Array(a.buffer, a.byteOffset, a.length);
 }
 
 /** Below this many elements a plain loop beats creating a subarray for `set`. */
@@ -27,6 +25,7 @@ function copy(src: Words, from: number, dst: Words, to: number, n: number): void
   else for (let i = 0; i < n; i++) dst[to + i] = src[from + i];
 }
 
+/** The dtypes these kernels copy; the rest (strings, complex) stay on the stock kernels. */
 const copyable = (t: TensorInfo) => t.dtype === 'float32' || t.dtype === 'int32' || t.dtype === 'bool';
 
 function gatherV2({ inputs, backend: be, attrs }: Parameters<KernelFunc>[0]): TensorInfo {
@@ -47,7 +46,7 @@ function gatherV2({ inputs, backend: be, attrs }: Parameters<KernelFunc>[0]): Te
   const inner = util.sizeFromShape(x.shape.slice(ax + 1));
   const outer = util.sizeFromShape(x.shape.slice(0, ax));
   // Views after the output's allocation, which may grow the heap.
-  const X = words(backend, x)!, O = words(backend, out)!, I = backend.typedArrayFromHeap(indices) as Int32Array;
+  const X = words(backend, x), O = words(backend, out), I = backend.typedArrayFromHeap(indices) as Int32Array;
   const n = I.length;
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < n; i++) copy(X, (o * dim + I[i]) * inner, O, (o * n + i) * inner, inner);
@@ -66,10 +65,10 @@ function splitV({ inputs, backend: be, attrs }: Parameters<KernelFunc>[0]): Tens
   const rest = util.sizeFromShape(x.shape.slice(ax + 1));
   const outer = util.sizeFromShape(x.shape.slice(0, ax));
   const row = x.shape[ax] * rest;
-  const X = words(backend, x)!;
+  const X = words(backend, x);
   let offset = 0;
   sizes.forEach((s, k) => {
-    const O = words(backend, outs[k])!;
+    const O = words(backend, outs[k]);
     const n = s * rest;
     for (let o = 0; o < outer; o++) copy(X, o * row + offset, O, o * n, n);
     offset += n;
@@ -88,10 +87,10 @@ function concat({ inputs, backend: be, attrs }: Parameters<KernelFunc>[0]): Tens
   const outer = util.sizeFromShape(parts[0].shape.slice(0, ax));
   const inner = parts.map((t) => util.sizeFromShape(t.shape.slice(ax)));
   const row = inner.reduce((a, b) => a + b, 0);
-  const O = words(backend, out)!;
+  const O = words(backend, out);
   let offset = 0;
   parts.forEach((t, k) => {
-    const X = words(backend, t)!;
+    const X = words(backend, t);
     for (let o = 0; o < outer; o++) copy(X, o * inner[k], O, o * row + offset, inner[k]);
     offset += inner[k];
   });
