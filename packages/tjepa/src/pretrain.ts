@@ -211,10 +211,15 @@ export class Trainer {
     });
   }
 
+  /** The three models' variables, in the order a checkpoint holds them. */
+  private get stateVars(): tf.Variable[] {
+    return [...this.ctxVars, ...this.trgVars, ...this.predVars];
+  }
+
   /** Everything later steps depend on: the three models, the optimizer's state, the step count, the mask and dropout streams. */
   getState(): Checkpoint {
     const opt = this.opt.getState(this.trainVars);
-    const vars = [...this.ctxVars, ...this.trgVars, ...this.predVars];
+    const vars = this.stateVars;
     return {
       meta: { steps: this.steps, optimizerSteps: opt.steps, slots: opt.slots.map((x) => x?.length ?? 0), masks: this.maskRng.getState(), dropout: this.dropoutRng.getState() },
       arrays: [...vars.map((v) => Float32Array.from(v.dataSync() as Float32Array)), ...opt.slots.flatMap((x) => x ?? [])],
@@ -223,7 +228,7 @@ export class Trainer {
 
   /** Puts back what `getState` returned, from a trainer built with the same shape and settings. */
   setState({ meta, arrays }: Checkpoint): void {
-    const vars = [...this.ctxVars, ...this.trgVars, ...this.predVars];
+    const vars = this.stateVars;
     const slots = meta.slots as number[];
     if (slots.length !== this.trainVars.length || arrays.length !== vars.length + slots.reduce((a, b) => a + b, 0)) {
       throw new Error(`T-JEPA checkpoint: ${arrays.length} arrays do not fit this model (${vars.length} variables, ${this.trainVars.length} trained)`);
