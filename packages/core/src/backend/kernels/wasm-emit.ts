@@ -1,0 +1,75 @@
+/**
+ * A minimal WebAssembly emitter: just the opcodes core's own SIMD kernels need, and the one module
+ * shape they share (one exported function taking i32 arguments, over an imported memory). Kernels
+ * are emitted as bytes here rather than shipped as .wasm files, so they need no toolchain and no
+ * dependency, and are instantiated over the wasm backend's own memory to work on tensors in place.
+ */
+import type { WasmMemory } from '../heap.js';
+
+/** The part of the WebAssembly JS API used here (this project's TypeScript libs do not declare it). */
+declare const WebAssembly: {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+};
+
+export const uleb = (n: number): number[] => { const out: number[] = []; do { let b = n & 0x7f; n >>>= 7; if (n) b |= 0x80; out.push(b); } while (n); return out; };
+const sleb = (n: number): number[] => {
+  const out: number[] = [];
+  for (;;) { const b = n & 0x7f; n >>= 7; if ((n === 0 && !(b & 0x40)) || (n === -1 && b & 0x40)) { out.push(b); return out; } out.push(b | 0x80); }
+};
+const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
+const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
+const name = (s: string): number[] => vec([...s].map((c) => [c.charCodeAt(0)]));
+
+export const I32 = 0x7f, F32 = 0x7d, V128 = 0x7b;
+export const get = (l: number) => [0x20, ...uleb(l)];
+export const set = (l: number) => [0x21, ...uleb(l)];
+export const i32 = (n: number) => [0x41, ...sleb(n)];
+export const add = [0x6a], mul = [0x6c], ltu = [0x49], geu = [0x4f], and = [0x71], select = [0x1b];
+export const block = [0x02, 0x40], loop = [0x03, 0x40], end = [0x0b];
+export const br = (d: number) => [0x0c, d], brIf = (d: number) => [0x0d, d];
+/** Memory access immediates: alignment exponent 0 (any address), then the constant byte offset. */
+const memarg = (offset: number) => [0, ...uleb(offset)];
+export const f32Load = (offset = 0) => [0x2a, ...memarg(offset)], f32Store = (offset = 0) => [0x38, ...memarg(offset)];
+export const f32Add = [0x92], f32Mul = [0x94], f32Zero = [0x43, 0, 0, 0, 0];
+const simd = (op: number, ...imm: number[]) => [0xfd, ...uleb(op), ...imm];
+export const v128Load = (offset = 0) => simd(0x00, ...memarg(offset)), v128Store = (offset = 0) => simd(0x0b, ...memarg(offset));
+export const v128Zero = simd(0x0c, ...new Array(16).fill(0));
+export const splat = simd(0x13), vAdd = simd(0xe4), vMul = simd(0xe6);
+
+/** `local += step` (i32); `step` is code that pushes the increment. */
+export const bump = (l: number, step: number[]) => [...get(l), ...step, ...add, ...set(l)];
+/** `while (local < bound) { body }` (unsigned) as block/loop; `bound` is code that pushes it. */
+export const whileLt = (l: number, bound: number[], body: number[]) => [...block, ...loop, ...get(l), ...bound, ...geu, ...brIf(1), ...body, ...br(0), ...end, ...end];
+
+/**
+ * A module with one exported function `name` of `params` i32 parameters and no result, whose
+ * locals are `locals` (runs of [count, type]) and whose code is `body` (without the final `end`).
+ * Its memory is imported as env.memory, with no maximum asked for.
+ */
+export function moduleBytes(fn: string, params: number, locals: [number, number][], body: number[]): Uint8Array {
+  const code = [...vec(locals.map(([n, t]) => [...uleb(n), t])), ...body, ...end];
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vec([[0x60, ...vec(new Array(params).fill([I32])), ...vec([])]])),
+    ...section(2, vec([[...name('env'), ...name('memory'), 0x02, 0x00, 0x00]])),
+    ...section(3, vec([[0]])),
+    ...section(7, vec([[...name(fn), 0x00, 0]])),
+    ...section(10, vec([[...uleb(code.length), ...code]])),
+  ]);
+}
+
+/**
+ * The exported function of `bytes` bound to `memory`, instantiated once per memory and cached in
+ * `cache`; null where this engine rejects the module (no wasm SIMD).
+ */
+export function instantiate<F>(bytes: Uint8Array, fn: string, memory: WasmMemory, cache: WeakMap<WasmMemory, F>): F | null {
+  const hit = cache.get(memory);
+  if (hit) return hit;
+  if (!WebAssembly.validate(bytes)) return null;
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
+  const f = instance.exports[fn] as F;
+  cache.set(memory, f);
+  return f;
+}
