@@ -39,6 +39,14 @@ const CASES: Record<string, Case> = {
     inputs: () => ({ a: tf.randomNormal([128, 32, 32], 0, 1, 'float32', 18), b: tf.randomNormal([128, 32, 32], 0, 1, 'float32', 19) }) },
   matmul_broadcast_32x64x128x512: { kernel: 'BatchMatMul', attrs: { transposeA: false, transposeB: false },
     inputs: () => ({ a: tf.randomNormal([32, 64, 128], 0, 1, 'float32', 11), b: tf.randomNormal([1, 128, 512], 0, 1, 'float32', 12) }) },
+  // Untransposed 2-D products, where the stock kernel is XNNPACK and the replacement our GEMM:
+  // T-JEPA's full-profile FFN and attention projections. The stock side multiplies by the same right
+  // operand every call, so XNNPACK packs it once and reuses the packed copy; in training each call
+  // brings a fresh one and pays for packing too.
+  matmul_1920x64x192: { kernel: 'BatchMatMul', attrs: { transposeA: false, transposeB: false },
+    inputs: () => ({ a: tf.randomNormal([1920, 64], 0, 1, 'float32', 29), b: tf.randomNormal([64, 192], 0, 1, 'float32', 30) }) },
+  matmul_384x64x64: { kernel: 'BatchMatMul', attrs: { transposeA: false, transposeB: false },
+    inputs: () => ({ a: tf.randomNormal([384, 64], 0, 1, 'float32', 31), b: tf.randomNormal([64, 64], 0, 1, 'float32', 32) }) },
   // What the engine does for every tensor a gradient keeps: the stock kernel copies it.
   identity_1m: { kernel: 'Identity', attrs: {}, inputs: () => ({ x: tf.randomNormal([1024, 1024], 0, 1, 'float32', 20) }) },
   // T-JEPA's token gather, its attention's q/k/v split, and that split's gradient.

@@ -1,15 +1,20 @@
 /**
  * BatchMatMul on wasm. The stock kernel reaches XNNPACK's fast GEMM only for an untransposed,
  * unbatched product; transposed operands and every batched product fall back to a scalar loop
- * (about 1 GFLOP/s against 16 on one core). This replacement transposes explicitly (the Transpose
- * kernel is fast), folds a broadcast right operand into one tall 2-D product, and runs other
- * batched products as one 2-D product per batch element, except small ones: a per-element call
- * costs about 13 us (three allocations, two copies, XNNPACK's packing), more than the stock loop
- * needs for a product of fewer than SMALL_PRODUCT multiply-adds. Those run on a SIMD loop of our
- * own that gives the stock loop's bits (small-matmul-wasm.ts), or on the stock loop where it cannot.
+ * (about 1 GFLOP/s against 16 on one core). This replacement runs every product on SIMD code:
+ * - Products under GEMM_MAX multiply-adds, batched or not, on a register-blocked GEMM of our own
+ *   (gemm-wasm.ts) with XNNPACK's bits, which reads a transposed left operand through its strides
+ *   and needs no packing, so it beats XNNPACK's per-call operator creation and packing there.
+ * - Larger ones on XNNPACK: operands transposed explicitly (the Transpose kernel is fast), a
+ *   broadcast right operand folded into one tall 2-D product, other batched products one 2-D product
+ *   per batch element.
+ * - Batched products of fewer than SMALL_PRODUCT multiply-adds each, which the stock scalar loop ran
+ *   before any of this existed, on a SIMD loop that gives that loop's bits (small-matmul-wasm.ts), so
+ *   results computed then are reproduced; or on the stock loop where ours cannot run.
  */
 import { BatchMatMul, broadcast_util, util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { alloc, f32, release, runStock, view, type WasmBackend } from '../heap.js';
+import { gemmFor, type Gemm } from './gemm-wasm.js';
 import { smallMatMulFor } from './small-matmul-wasm.js';
 
 function swapLast2(backend: WasmBackend, t: TensorInfo): TensorInfo {
@@ -24,12 +29,22 @@ function matmul2d(backend: WasmBackend, a: TensorInfo, b: TensorInfo): TensorInf
 }
 
 /**
- * M K N below which a batched (not broadcast) product stays off XNNPACK (see `smallBatched`). Measured on the
- * 2-core machine, stock against per-element XNNPACK: 1024 x (15x8 by 8x15) 5.6 against 12.9 ms,
- * 256 x (15x32 by 32x15) 3.3 against 4.4 ms, 128 x (16x16 by 16x16) 1.1 against 1.9 ms; but
- * 128 x (32x32 by 32x32) 7.4 against 4.3 ms. The crossover lies between 7,200 and 32,768.
+ * M K N below which a batched (not broadcast) product runs with the stock scalar loop's bits (see
+ * `smallBatched`). It was set where that loop beat per-element XNNPACK (1024 x (15x8 by 8x15) 5.6
+ * against 12.9 ms, 128 x (32x32 by 32x32) 7.4 against 4.3 ms), and stays now that larger products
+ * run on our GEMM because moving it would change the bits of the products between, and so of
+ * results computed before.
  */
 export const SMALL_PRODUCT = 16384;
+
+/**
+ * M K N (summed over the batch) from which a product goes to XNNPACK rather than our GEMM
+ * (gemm-wasm.ts). Below it our loop, which reads the right operand where it lies, wins or ties:
+ * 1.0-3x on 23 shapes from 5x7x3 to 768^3, with a fresh right operand each call as in training
+ * (scratch timing). At 1024^3 XNNPACK's packed, cache-blocked GEMM wins (91 against 140 ms): our
+ * column strip of a 4 KB-strided right operand thrashes the cache.
+ */
+export const GEMM_MAX = 2 ** 27;
 
 export function batchMatMul({ inputs, backend: be, attrs }: Parameters<KernelFunc>[0]): TensorInfo {
   const backend = be as unknown as WasmBackend;
@@ -40,24 +55,29 @@ export function batchMatMul({ inputs, backend: be, attrs }: Parameters<KernelFun
   const [ra, rb] = [a.shape.length, b.shape.length];
   const [M, K] = transposeA ? [a.shape[ra - 1], a.shape[ra - 2]] : [a.shape[ra - 2], a.shape[ra - 1]];
   const N = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
+  const batchA = util.sizeFromShape(a.shape.slice(0, -2));
   const batchB = util.sizeFromShape(b.shape.slice(0, -2));
   // A broadcast right operand (batchB 1) folds into one tall product, fast at any size.
   if (batchB > 1 && M * K * N < SMALL_PRODUCT) return smallBatched(backend, a, b, transposeA, transposeB) ?? runStock(BatchMatMul, backend, { a, b }, attrs);
 
-  const temps: TensorInfo[] = [];
-  const A = transposeA ? swapLast2(backend, a) : a;
-  const B = transposeB ? swapLast2(backend, b) : b;
-  if (transposeA) temps.push(A);
-  if (transposeB) temps.push(B);
-
-  const [K2] = B.shape.slice(-2);
+  const K2 = transposeB ? b.shape[rb - 1] : b.shape[rb - 2];
   util.assert(K === K2, () => `matMul: inner shapes ${K} and ${K2} of ${a.shape} and ${b.shape} (transposeA=${transposeA}, transposeB=${transposeB}) must match`);
-  const batchDims = broadcast_util.assertAndGetBroadcastShape(A.shape.slice(0, -2), B.shape.slice(0, -2));
-  const batchA = util.sizeFromShape(A.shape.slice(0, -2));
+  const batchDims = broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
   const outShape = [...batchDims, M, N];
+  const oneOperandShared = batchA === batchB || batchA === 1 || batchB === 1;
+  const gemm = oneOperandShared && Math.max(batchA, batchB) * M * K * N < GEMM_MAX ? gemmOf(backend) : null;
+
+  const temps: TensorInfo[] = [];
+  // Our GEMM reads a transposed left operand through its strides; XNNPACK needs it transposed first.
+  const A = transposeA && !gemm ? swapLast2(backend, a) : a;
+  const B = transposeB ? swapLast2(backend, b) : b;
+  if (A !== a) temps.push(A);
+  if (B !== b) temps.push(B);
 
   let out: TensorInfo;
-  if (batchB === 1) {
+  if (gemm) {
+    out = gemmProduct(backend, gemm, A, B, transposeA, M, K, N, batchA, batchB, outShape);
+  } else if (batchB === 1) {
     // [..., M, K] x [K, N]: one tall product over all rows of A.
     const o = matmul2d(backend, view(A, [1, batchA * M, K]), view(B, [1, K, N]));
     out = { ...o, shape: outShape };
@@ -81,6 +101,31 @@ export function batchMatMul({ inputs, backend: be, attrs }: Parameters<KernelFun
     out = runStock(BatchMatMul, backend, { a: A, b: B }, { transposeA: false, transposeB: false });
   }
   release(backend, ...temps);
+  return out;
+}
+
+function gemmOf(backend: WasmBackend): Gemm | null {
+  const memory = backend.wasm?.asm?.memory;
+  return memory ? gemmFor(memory) : null;
+}
+
+/**
+ * The product on our GEMM: `a` as given (transposed or not: its strides say which), `b` untransposed
+ * [..., K, N]; one batch element at a time, or one tall product when the right operand is shared
+ * and the left one is untransposed.
+ */
+function gemmProduct(backend: WasmBackend, gemm: Gemm, a: TensorInfo, b: TensorInfo, transposeA: boolean, M: number, K: number, N: number, batchA: number, batchB: number, outShape: number[]): TensorInfo {
+  const out = alloc(backend, outShape);
+  // Addresses taken after the last allocation: allocating may grow the memory (addresses stay).
+  const [pa, pb, po] = [a, b, out].map((t) => f32(backend, t).byteOffset);
+  const [rowStride, colStride] = transposeA ? [4, M * 4] : [K * 4, 4];
+  if (batchB === 1 && !transposeA) {
+    gemm(pa, pb, po, batchA * M, K, N, rowStride, colStride);
+    return out;
+  }
+  for (let e = 0; e < Math.max(batchA, batchB); e++) {
+    gemm(pa + (batchA === 1 ? 0 : e * M * K * 4), pb + (batchB === 1 ? 0 : e * K * N * 4), po + e * M * N * 4, M, K, N, rowStride, colStride);
+  }
   return out;
 }
 

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Concat, GatherV2, getKernel, SplitV, type TensorInfo } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../init.js';
-import { SMALL_PRODUCT, smallBatched } from './batch-matmul.js';
+import { GEMM_MAX, SMALL_PRODUCT, smallBatched } from './batch-matmul.js';
 import { K_BLOCK } from './small-matmul-wasm.js';
 import { runStock, type WasmBackend } from '../heap.js';
 
@@ -151,6 +151,62 @@ describe('small batched products: the SIMD loop gives the stock loop\'s bits', (
       // Bit for bit: the same float32 sums in the same order.
       expect(firstDifference(new Uint32Array(x.buffer), new Uint32Array(y.buffer))).toBe(-1);
       backend.disposeData(mine!.dataId); backend.disposeData(stock.dataId); a.dispose(); b.dispose();
+    });
+  }
+});
+
+describe('products on our GEMM give XNNPACK\'s bits', () => {
+  // T-JEPA's full-profile shapes (forward, and weight gradients with a transposed left operand),
+  // rows and columns off the 4-row and 8- and 4-column tiles, a long k, batched products above
+  // SMALL_PRODUCT (per element, and with either operand shared), 1x1x1.
+  const cases: [number[], number[], boolean, boolean][] = [
+    [[1920, 64], [64, 192], false, false], [[5120, 16], [5120, 48], true, false], [[384, 64], [384, 64], true, false],
+    [[384, 192], [64, 192], false, true], [[13, 11], [11, 9], false, false], [[11, 13], [9, 11], true, true],
+    [[7, 5], [5, 3], false, false], [[6, 3000], [3000, 21], false, false], [[3000, 6], [3000, 21], true, false], [[1, 1], [1, 1], false, false],
+    [[2, 30, 33, 24], [2, 30, 24, 41], false, false], [[3, 24, 33], [3, 41, 24], true, true], [[33, 24], [3, 24, 41], false, false],
+    [[3, 24, 33], [24, 41], true, false], [[4, 70, 24], [1, 24, 41], false, false],
+  ];
+  it('the cases cover every tile edge and stay under GEMM_MAX', () => {
+    const dims = cases.map(([as, bs, ta, tb]) => ({ M: ta ? as.at(-1)! : as.at(-2)!, K: ta ? as.at(-2)! : as.at(-1)!, N: tb ? bs.at(-2)! : bs.at(-1)! }));
+    for (const m of [0, 1, 2, 3]) expect(dims.some(({ M }) => M % 4 === m), `M % 4 = ${m}`).toBe(true);
+    // Strips of 8 columns, then one of 4, then single columns.
+    expect(dims.some(({ N }) => N >= 8)).toBe(true);
+    expect(dims.some(({ N }) => N % 8 >= 4)).toBe(true);
+    expect(dims.some(({ N }) => N % 4 !== 0)).toBe(true);
+    expect(Math.max(...cases.map(([as, bs, ta, tb]) => [...as.slice(0, -2), ...(ta ? as.slice(-1) : as.slice(-2, -1)), ...as.slice(-1)].reduce((p, d) => p * d, 1) * (tb ? bs.at(-2)! : bs.at(-1)!)))).toBeLessThan(GEMM_MAX);
+  });
+
+  /** The product as XNNPACK computes it: operands transposed explicitly, one 2-D call per batch element. */
+  function onXnnpack(backend: WasmBackend, a: tf.Tensor, b: tf.Tensor, ta: boolean, tb: boolean): Float32Array {
+    const swap = (t: tf.Tensor) => tf.tidy(() => tf.transpose(t, [...t.shape.keys()].map((i, _, all) => (i < all.length - 2 ? i : 2 * all.length - 3 - i))));
+    const [A, B] = [ta ? swap(a) : a, tb ? swap(b) : b];
+    const [M, K] = A.shape.slice(-2), N = B.shape.at(-1)!;
+    const [batchA, batchB] = [A.size / (M * K), B.size / (K * N)];
+    const [va, vb] = [A.dataSync() as Float32Array, B.dataSync() as Float32Array];
+    const out = new Float32Array(Math.max(batchA, batchB) * M * N);
+    for (let e = 0; e < Math.max(batchA, batchB); e++) {
+      const ea = batchA === 1 ? 0 : e, eb = batchB === 1 ? 0 : e;
+      const [ai, bi] = [tf.tensor2d(va.subarray(ea * M * K, (ea + 1) * M * K), [M, K]), tf.tensor2d(vb.subarray(eb * K * N, (eb + 1) * K * N), [K, N])];
+      const o = runStock('BatchMatMul', backend, { a: ai, b: bi }, { transposeA: false, transposeB: false });
+      out.set(backend.readSync(o.dataId) as Float32Array, e * M * N);
+      backend.disposeData(o.dataId);
+      tf.dispose([ai, bi]);
+    }
+    if (ta) A.dispose();
+    if (tb) B.dispose();
+    return out;
+  }
+
+  for (const [as, bs, ta, tb] of cases) {
+    it(`${JSON.stringify(as)} x ${JSON.stringify(bs)} ta=${ta} tb=${tb}`, () => {
+      tf.setBackend('wasm');
+      const backend = tf.backend() as unknown as WasmBackend;
+      const a = data(as, 13)(), b = data(bs, 14)();
+      const mine = tf.matMul(a, b, ta, tb);
+      const x = Float32Array.from(mine.dataSync() as Float32Array), y = onXnnpack(backend, a, b, ta, tb);
+      expect(x.length).toBe(y.length);
+      expect(firstDifference(new Uint32Array(x.buffer), new Uint32Array(y.buffer))).toBe(-1);
+      tf.dispose([a, b, mine]);
     });
   }
 });
