@@ -40,9 +40,10 @@ export const SMALL_PRODUCT = 16384;
 /**
  * M K N (summed over the batch) from which a product goes to XNNPACK rather than our GEMM
  * (gemm-wasm.ts). Below it our loop, which reads the right operand where it lies, wins or ties:
- * 1.0-3x on 23 shapes from 5x7x3 to 768^3, with a fresh right operand each call as in training
- * (scratch timing). At 1024^3 XNNPACK's packed, cache-blocked GEMM wins (91 against 140 ms): our
- * column strip of a 4 KB-strided right operand thrashes the cache.
+ * 0.96-3.2x on 20 shapes from 1x1x1 to 1024x256x256 (a fresh right operand each call, as in
+ * training; scratch timing), and 1.13x at 768^3. At 512^3 the two tie; at 1024^3 XNNPACK's packed,
+ * cache-blocked GEMM wins (91 against 140 ms): our column strip of a 4 KB-strided right operand
+ * thrashes the cache.
  */
 export const GEMM_MAX = 2 ** 27;
 
