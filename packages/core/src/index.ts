@@ -30,6 +30,7 @@ export { constant, stepLr, cosine, cosineWarmRestarts, linearWarmup, type Schedu
 export { train, NonFiniteError, type TrainOptions, type EpochLog, type StepContext } from './train/loop.js';
 export { progress, lineProgress, formatDuration, type Progress } from './train/progress.js';
 export { softCrossEntropy } from './train/losses.js';
+export { dropout } from './train/dropout.js';
 
 // metrics
 export { accuracy, topK, nll, macroF1, predictions, scoresFrom, type Scores } from './metrics/classification.js';

@@ -13,7 +13,7 @@
  * (evaluation) there is no dropout.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Rng } from '@repro/core';
+import { dropout as seededDropout, type Rng } from '@repro/core';
 
 let counter = 0;
 const uid = (name: string) => `${name}_${counter++}`;
@@ -78,8 +78,9 @@ export function layerParams(l: EncoderLayer): tf.Variable[] {
 export interface Mode { dropout: number; rng: Rng | null }
 
 function dropout(x: tf.Tensor, m: Mode): tf.Tensor {
-  // tf.dropout without a seed would draw from Math.random: a different mask in every process.
-  return m.rng && m.dropout > 0 ? tf.dropout(x, m.dropout, undefined, m.rng.tfSeed()) : x;
+  // Seeded (tf.dropout without a seed would draw from Math.random: a different mask in every
+  // process), through core's dropout: tf.dropout's bits, in one kernel call instead of four.
+  return m.rng && m.dropout > 0 ? seededDropout(x, m.dropout, m.rng.tfSeed()) : x;
 }
 
 export function applyEncoderLayer(l: EncoderLayer, x: tf.Tensor3D, m: Mode): tf.Tensor3D {
