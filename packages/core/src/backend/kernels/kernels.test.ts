@@ -59,7 +59,7 @@ beforeAll(async () => {
   const info = await initBackend({ prefer: 'wasm' });
   expect(info.kernels?.replaced).toEqual(expect.arrayContaining([
     'BatchMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'DepthwiseConv2dNativeBackpropFilter',
-    'DepthwiseConv2dNativeBackpropInput', 'Identity', 'Tile', 'UnsortedSegmentSum', 'GatherV2', 'SplitV', 'Concat']));
+    'DepthwiseConv2dNativeBackpropInput', 'Identity', 'Cast', 'Tile', 'UnsortedSegmentSum', 'GatherV2', 'SplitV', 'Concat']));
 });
 
 describe('conv2d forward and gradients', () => {
@@ -333,6 +333,30 @@ describe('Identity (tf.clone, and every tensor kept for a gradient) without the 
     const s = tf.clone(tf.tensor1d(['a', 'b'], 'string'));
     expect(s.arraySync()).toEqual(['a', 'b']);
     tf.dispose([v, c, s]);
+  });
+
+  it('a cast to the same dtype shares the data too; casts to other dtypes convert', () => {
+    tf.setBackend('wasm');
+    const base = dataIds();
+    const x = tf.tensor1d([1.5, -2.7, 0, 3]);
+    const same = tf.cast(x, 'float32');
+    expect(dataIds()).toBe(base + 1);
+    x.dispose();
+    expect(Array.from(same.dataSync())).toEqual([1.5, -2.7, 0, 3].map(Math.fround));
+    const toInt = tf.cast(same, 'int32');
+    const toBool = tf.cast(same, 'bool');
+    const ints = tf.tensor1d([2, 0, -1, 256], 'int32');
+    const [back, intToBool] = [tf.cast(ints, 'float32'), tf.cast(ints, 'bool')];
+    const nans = tf.tensor1d([Number.NaN, 0]);
+    const nanToBool = tf.cast(nans, 'bool');
+    expect([toInt.dtype, toBool.dtype, back.dtype, intToBool.dtype]).toEqual(['int32', 'bool', 'float32', 'bool']);
+    expect(Array.from(toInt.dataSync())).toEqual([1, -2, 0, 3]);
+    // Non-zero is true (the stock kernel kept the low byte: -2.7 became 254 and 256 false).
+    expect(Array.from(toBool.dataSync())).toEqual([1, 1, 0, 1]);
+    expect(Array.from(intToBool.dataSync())).toEqual([1, 0, 1, 1]);
+    expect(Array.from(nanToBool.dataSync())).toEqual([1, 0]);
+    expect(Array.from(back.dataSync())).toEqual([2, 0, -1, 256]);
+    tf.dispose([same, toInt, toBool, ints, back, intToBool, nans, nanToBool]);
   });
 });
 

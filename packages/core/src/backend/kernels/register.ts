@@ -9,7 +9,7 @@ import { conv2dBackpropConfigs } from './conv2d-backprop.js';
 import { depthwiseBackpropConfigs } from './depthwise-backprop.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 import { tileConfig } from './tile.js';
-import { identityConfig } from './identity.js';
+import { identityConfigs } from './identity.js';
 import { copyConfigs } from './copy.js';
 import { cpuFallback, UNPORTABLE } from './cpu-fallback.js';
 
@@ -31,8 +31,8 @@ function fallbackFor(name: string): KernelFunc {
 export function registerWasmKernels(): WasmPatchReport {
   if (report) return report;
   // Stock kernels the replacements call into, captured before anything is overridden.
-  for (const name of ['BatchMatMul', 'Transpose', 'Conv2D', 'Conv2DBackpropInput', 'Tile', 'Slice', 'Identity', 'GatherV2', 'SplitV', 'Concat']) captureStock(name);
-  const replacements = [batchMatMulConfig, ...conv2dBackpropConfigs(fallbackFor), ...depthwiseBackpropConfigs, unsortedSegmentSumConfig, tileConfig, identityConfig, ...copyConfigs];
+  for (const name of ['BatchMatMul', 'Transpose', 'Conv2D', 'Conv2DBackpropInput', 'Tile', 'Slice', 'Identity', 'Cast', 'GatherV2', 'SplitV', 'Concat']) captureStock(name);
+  const replacements = [batchMatMulConfig, ...conv2dBackpropConfigs(fallbackFor), ...depthwiseBackpropConfigs, unsortedSegmentSumConfig, tileConfig, ...identityConfigs, ...copyConfigs];
   for (const c of replacements) put(c);
 
   const have = new Set(getKernelsForBackend('wasm').map((k) => k.kernelName));
