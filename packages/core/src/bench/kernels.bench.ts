@@ -47,6 +47,8 @@ const CASES: Record<string, Case> = {
     inputs: () => ({ a: tf.randomNormal([1920, 64], 0, 1, 'float32', 29), b: tf.randomNormal([64, 192], 0, 1, 'float32', 30) }) },
   matmul_384x64x64: { kernel: 'BatchMatMul', attrs: { transposeA: false, transposeB: false },
     inputs: () => ({ a: tf.randomNormal([384, 64], 0, 1, 'float32', 31), b: tf.randomNormal([64, 64], 0, 1, 'float32', 32) }) },
+  // A bias gradient of T-JEPA's full profile: column sums over 5120 rows.
+  sum_5120x48_axis0: { kernel: 'Sum', attrs: { axis: [0], keepDims: false }, inputs: () => ({ x: tf.randomNormal([5120, 48], 0, 1, 'float32', 33) }) },
   // What the engine does for every tensor a gradient keeps: the stock kernel copies it.
   identity_1m: { kernel: 'Identity', attrs: {}, inputs: () => ({ x: tf.randomNormal([1024, 1024], 0, 1, 'float32', 20) }) },
   // T-JEPA's token gather, its attention's q/k/v split, and that split's gradient.

@@ -59,7 +59,7 @@ beforeAll(async () => {
   const info = await initBackend({ prefer: 'wasm' });
   expect(info.kernels?.replaced).toEqual(expect.arrayContaining([
     'BatchMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'DepthwiseConv2dNativeBackpropFilter',
-    'DepthwiseConv2dNativeBackpropInput', 'Identity', 'Cast', 'Tile', 'UnsortedSegmentSum', 'GatherV2', 'SplitV', 'Concat']));
+    'DepthwiseConv2dNativeBackpropInput', 'Identity', 'Cast', 'Tile', 'UnsortedSegmentSum', 'GatherV2', 'SplitV', 'Concat', 'Sum']));
 });
 
 describe('conv2d forward and gradients', () => {
@@ -207,6 +207,38 @@ describe('products on our GEMM give XNNPACK\'s bits', () => {
       expect(x.length).toBe(y.length);
       expect(firstDifference(new Uint32Array(x.buffer), new Uint32Array(y.buffer))).toBe(-1);
       tf.dispose([a, b, mine]);
+    });
+  }
+});
+
+describe('Sum over leading axes on the column-sum loop: the stock kernel\'s bits', () => {
+  // Bias and LayerNorm gradients of T-JEPA's full profile; columns in strips of 16, of 4 and single;
+  // negative axes; keepDims; and sums the stock kernel keeps (axes out of order, trailing axes, all
+  // axes, int32), which must come out the same too.
+  const cases: [number[], number | number[] | undefined, boolean, 'float32' | 'int32'][] = [
+    [[5120, 48], 0, false, 'float32'], [[512, 10, 16], [0, 1], false, 'float32'], [[128, 3, 64], [0, 1], true, 'float32'],
+    [[1000, 37], 0, false, 'float32'], [[7, 3], 0, false, 'float32'], [[6, 5, 21], [-3, -2], false, 'float32'], [[2, 3, 4, 5], [0, 1, 2], true, 'float32'],
+    [[3, 4, 5], [1, 0], false, 'float32'], [[3, 4, 5], 2, false, 'float32'], [[3, 4, 5], undefined, false, 'float32'], [[40, 6], 0, false, 'int32'],
+  ];
+  it('the cases cover every strip of columns', () => {
+    const columns = cases.filter(([, axis]) => axis === 0).map(([shape]) => shape.slice(1).reduce((p, d) => p * d, 1));
+    expect(columns.some((c) => c >= 16)).toBe(true);
+    expect(columns.some((c) => c % 16 >= 4)).toBe(true);
+    expect(columns.some((c) => c % 4 !== 0)).toBe(true);
+  });
+  for (const [shape, axis, keepDims, dtype] of cases) {
+    it(`${JSON.stringify(shape)} ${dtype} axis ${JSON.stringify(axis)}${keepDims ? ' keepDims' : ''}`, () => {
+      tf.setBackend('wasm');
+      const backend = tf.backend() as unknown as WasmBackend;
+      const x = dtype === 'int32' ? tf.randomUniform(shape, -1000, 1000, 'int32', 15) : tf.randomNormal(shape, 0, 1, 'float32', 15);
+      const mine = tf.sum(x, axis, keepDims);
+      const stock = runStock('Sum', backend, { x }, { axis: axis ?? shape.map((_, i) => i), keepDims });
+      expect(mine.shape).toEqual(stock.shape);
+      expect(mine.dtype).toBe(stock.dtype);
+      const raw = (a: ArrayLike<number>) => new Uint32Array((dtype === 'int32' ? Int32Array : Float32Array).from(a).buffer);
+      expect(firstDifference(raw(mine.dataSync()), raw(backend.readSync(stock.dataId) as Float32Array))).toBe(-1);
+      backend.disposeData(stock.dataId);
+      tf.dispose([x, mine]);
     });
   }
 });
