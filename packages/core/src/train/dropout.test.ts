@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/init.js';
 import { dropout } from './dropout.js';
+import { firstDifference } from '../testing/compare.js';
 
 beforeAll(async () => {
   await initBackend({ prefer: 'wasm' });
@@ -9,13 +10,6 @@ beforeAll(async () => {
 
 /** The float32 bits of a tensor's values. */
 const bits = (t: tf.Tensor) => new Uint32Array(Float32Array.from(t.dataSync() as Float32Array).buffer);
-
-/** Where two arrays first differ, or -1 (large arrays: a failing toEqual would print for minutes). */
-function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) return Math.min(a.length, b.length);
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i;
-  return -1;
-}
 
 describe('dropout gives tf.dropout\'s bits', () => {
   // T-JEPA's full-profile rate on its widest activation and on attention weights; rates up to 0.9,

@@ -9,6 +9,7 @@ import { initBackend } from '../init.js';
 import { GEMM_MAX, SMALL_PRODUCT, smallBatched } from './batch-matmul.js';
 import { K_BLOCK } from './small-matmul-wasm.js';
 import { runStock, type WasmBackend } from '../heap.js';
+import { firstDifference } from '../../testing/compare.js';
 
 const TOL = 1e-5;
 
@@ -43,16 +44,6 @@ function data(shape: number[], seed: number): () => tf.Tensor {
   let s = seed;
   for (let i = 0; i < n; i++) { s = (s * 1103515245 + 12345) % 2147483648; v[i] = s / 2147483648 - 0.5; }
   return () => tf.tensor(v, shape);
-}
-
-/**
- * Where two arrays first differ (a length mismatch counts at the shorter length), or -1. Large
- * outputs are compared this way because a failing toEqual on them takes minutes to print its diff.
- */
-function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
-  return a.length === b.length ? -1 : n;
 }
 
 beforeAll(async () => {
