@@ -51,6 +51,14 @@ export function f32(backend: WasmBackend, t: TensorInfo): Float32Array {
 }
 
 /**
+ * A float32 tensor's byte address on the wasm heap, for our own wasm kernels. Unlike a view, it
+ * stays valid when the heap grows (growing moves no data).
+ */
+export function heapAddress(backend: WasmBackend, t: TensorInfo): number {
+  return f32(backend, t).byteOffset;
+}
+
+/**
  * Allocates a float32 tensor on the wasm heap, optionally filled from `data`. `data` must not be a
  * view of the heap itself: the allocation may grow the heap and detach it.
  */

@@ -13,7 +13,7 @@
  *   results computed then are reproduced; or on the stock loop where ours cannot run.
  */
 import { BatchMatMul, broadcast_util, util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
-import { alloc, f32, release, runStock, view, type WasmBackend } from '../heap.js';
+import { alloc, f32, heapAddress, release, runStock, view, type WasmBackend } from '../heap.js';
 import { gemmFor, type Gemm } from './gemm-wasm.js';
 import { smallMatMulFor } from './small-matmul-wasm.js';
 
@@ -66,7 +66,7 @@ export function batchMatMul({ inputs, backend: be, attrs }: Parameters<KernelFun
   const batchDims = broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
   const outShape = [...batchDims, M, N];
   const oneOperandShared = batchA === batchB || batchA === 1 || batchB === 1;
-  const gemm = oneOperandShared && Math.max(batchA, batchB) * M * K * N < GEMM_MAX ? gemmOf(backend) : null;
+  const gemm = oneOperandShared && Math.max(batchA, batchB) * M * K * N < GEMM_MAX ? gemmFor(backend) : null;
 
   const temps: TensorInfo[] = [];
   // Our GEMM reads a transposed left operand through its strides; XNNPACK needs it transposed first.
@@ -105,11 +105,6 @@ export function batchMatMul({ inputs, backend: be, attrs }: Parameters<KernelFun
   return out;
 }
 
-function gemmOf(backend: WasmBackend): Gemm | null {
-  const memory = backend.wasm?.asm?.memory;
-  return memory ? gemmFor(memory) : null;
-}
-
 /**
  * The product on our GEMM: `a` as given (transposed or not: its strides say which), `b` untransposed
  * [..., K, N]; one batch element at a time, or one tall product when the right operand is shared
@@ -117,8 +112,7 @@ function gemmOf(backend: WasmBackend): Gemm | null {
  */
 function gemmProduct(backend: WasmBackend, gemm: Gemm, a: TensorInfo, b: TensorInfo, transposeA: boolean, M: number, K: number, N: number, batchA: number, batchB: number, outShape: number[]): TensorInfo {
   const out = alloc(backend, outShape);
-  // Addresses taken after the last allocation: allocating may grow the memory (addresses stay).
-  const [pa, pb, po] = [a, b, out].map((t) => f32(backend, t).byteOffset);
+  const [pa, pb, po] = [a, b, out].map((t) => heapAddress(backend, t));
   const [rowStride, colStride] = transposeA ? [4, M * 4] : [K * 4, 4];
   if (batchB === 1 && !transposeA) {
     gemm(pa, pb, po, batchA * M, K, N, rowStride, colStride);
@@ -136,8 +130,7 @@ function gemmProduct(backend: WasmBackend, gemm: Gemm, a: TensorInfo, b: TensorI
  * import, or broadcasting other than one operand shared by every batch element), leaving the stock loop.
  */
 export function smallBatched(backend: WasmBackend, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): TensorInfo | null {
-  const memory = backend.wasm?.asm?.memory;
-  const bmm = memory ? smallMatMulFor(memory) : null;
+  const bmm = smallMatMulFor(backend);
   if (!bmm) return null;
   const batchA = util.sizeFromShape(a.shape.slice(0, -2));
   const batchB = util.sizeFromShape(b.shape.slice(0, -2));
@@ -150,8 +143,7 @@ export function smallBatched(backend: WasmBackend, a: TensorInfo, b: TensorInfo,
   const [K2, N] = B.shape.slice(-2);
   util.assert(K === K2, () => `matMul: inner shapes ${K} and ${K2} of ${a.shape} and ${b.shape} (transposeA=${transposeA}, transposeB=${transposeB}) must match`);
   const out = alloc(backend, [...batchDims, M, N]);
-  // Addresses taken after the last allocation: allocating may grow the memory (addresses stay).
-  const at = (t: TensorInfo) => f32(backend, t).byteOffset;
+  const at = (t: TensorInfo) => heapAddress(backend, t);
   bmm(at(A), at(B), at(out), Math.max(batchA, batchB), M, K, N, batchA === 1 ? 0 : M * K * 4, batchB === 1 ? 0 : K * N * 4);
   if (transposeA) release(backend, A);
   if (transposeB) release(backend, B);

@@ -7,7 +7,7 @@
  * columns, and strips of 16 columns keep four vectors of sums in registers, so each 64-byte line of
  * a row is read once. A test checks it bit for bit against the stock kernel.
  */
-import type { WasmMemory } from '../heap.js';
+import type { WasmBackend, WasmMemory } from '../heap.js';
 import {
   add, and, bump, f32Add, f32Load, f32Store, f32Zero, F32, get, I32, i32, instantiate, moduleBytes, mul, set, V128, v128Load,
   v128Store, v128Zero, vAdd, whileLt,
@@ -56,7 +56,7 @@ export type ColumnSum = (x: number, out: number, rows: number, columns: number) 
 
 const instances = new WeakMap<WasmMemory, ColumnSum>();
 
-/** The loop bound to `memory`, or null where this engine lacks wasm SIMD. */
-export function columnSumFor(memory: WasmMemory): ColumnSum | null {
-  return instantiate(MODULE, 'colsum', memory, instances);
+/** The loop bound to the backend's heap, or null where it cannot run (see `instantiate`). */
+export function columnSumFor(backend: WasmBackend): ColumnSum | null {
+  return instantiate(MODULE, 'colsum', backend, instances);
 }

@@ -12,7 +12,7 @@
  * transposed left operand through its strides, which on the mid-sized products of a small
  * transformer's training step (weight gradients above all) is worth more than packing.
  */
-import type { WasmMemory } from '../heap.js';
+import type { WasmBackend, WasmMemory } from '../heap.js';
 import {
   add, and, bump, f32Add, f32Load, f32Mul, f32Store, f32Zero, F32, get, I32, i32, instantiate, moduleBytes, mul, set, splat, V128,
   v128Load, v128Store, v128Zero, vAdd, vMul, whileLt,
@@ -97,7 +97,7 @@ export type Gemm = (a: number, b: number, out: number, m: number, k: number, n: 
 
 const instances = new WeakMap<WasmMemory, Gemm>();
 
-/** The GEMM bound to `memory`, or null where this engine lacks wasm SIMD. */
-export function gemmFor(memory: WasmMemory): Gemm | null {
-  return instantiate(MODULE, 'gemm', memory, instances);
+/** The GEMM bound to the backend's heap, or null where it cannot run (see `instantiate`). */
+export function gemmFor(backend: WasmBackend): Gemm | null {
+  return instantiate(MODULE, 'gemm', backend, instances);
 }

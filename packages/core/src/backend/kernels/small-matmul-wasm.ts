@@ -10,7 +10,7 @@
  * it reads and writes the tensors where they lie. The tests check it bit for bit against the stock
  * kernel.
  */
-import type { WasmMemory } from '../heap.js';
+import type { WasmBackend, WasmMemory } from '../heap.js';
 import {
   add, and, bump, f32Add, f32Load, f32Mul, f32Store, f32Zero, F32, get, I32, i32, instantiate, ltu, moduleBytes, mul, select, set,
   splat, V128, v128Load, v128Store, v128Zero, vAdd, vMul, whileLt,
@@ -83,10 +83,10 @@ export type SmallMatMul = (a: number, b: number, out: number, batch: number, m: 
 const instances = new WeakMap<WasmMemory, SmallMatMul>();
 
 /**
- * The loop bound to `memory`, or null where this engine lacks wasm SIMD. Arguments are byte
- * addresses in that memory; `aStride` and `bStride` are the bytes between batch elements (0 for an
+ * The loop bound to the backend's heap, or null where it cannot run (see `instantiate`). Arguments
+ * are byte addresses in that heap; `aStride` and `bStride` are the bytes between batch elements (0 for an
  * operand shared by all of them); the output is dense [batch, m, n].
  */
-export function smallMatMulFor(memory: WasmMemory): SmallMatMul | null {
-  return instantiate(MODULE, 'bmm', memory, instances);
+export function smallMatMulFor(backend: WasmBackend): SmallMatMul | null {
+  return instantiate(MODULE, 'bmm', backend, instances);
 }

@@ -5,7 +5,7 @@
  * stock kernel's, which already reads its rows where they lie.
  */
 import { Sum, util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
-import { alloc, f32, runStock, type WasmBackend } from '../heap.js';
+import { alloc, heapAddress, runStock, type WasmBackend } from '../heap.js';
 import { columnSumFor } from './column-sum-wasm.js';
 
 function sum({ inputs, backend: be, attrs }: Parameters<KernelFunc>[0]): TensorInfo {
@@ -16,13 +16,11 @@ function sum({ inputs, backend: be, attrs }: Parameters<KernelFunc>[0]): TensorI
   // they are given (it transposes them innermost as listed), so [1, 0] sums in another order.
   const axes = util.parseAxisParam(axis ?? x.shape.map((_, i) => i), x.shape);
   const leading = axes.length < x.shape.length && axes.every((a, i) => a === i);
-  const memory = backend.wasm?.asm?.memory;
-  const columnSum = x.dtype === 'float32' && leading && util.sizeFromShape(x.shape) > 0 && memory ? columnSumFor(memory) : null;
+  const columnSum = x.dtype === 'float32' && leading && util.sizeFromShape(x.shape) > 0 ? columnSumFor(backend) : null;
   if (!columnSum) return runStock(Sum, backend, { x }, attrs);
   const kept = x.shape.slice(axes.length);
   const out = alloc(backend, keepDims ? [...axes.map(() => 1), ...kept] : kept);
-  // Addresses taken after the allocation: allocating may grow the memory (addresses stay).
-  columnSum(f32(backend, x).byteOffset, f32(backend, out).byteOffset, util.sizeFromShape(x.shape.slice(0, axes.length)), util.sizeFromShape(kept));
+  columnSum(heapAddress(backend, x), heapAddress(backend, out), util.sizeFromShape(x.shape.slice(0, axes.length)), util.sizeFromShape(kept));
   return out;
 }
 

@@ -4,7 +4,7 @@
  * are emitted as bytes here rather than shipped as .wasm files, so they need no toolchain and no
  * dependency, and are instantiated over the wasm backend's own memory to work on tensors in place.
  */
-import type { WasmMemory } from '../heap.js';
+import type { WasmBackend, WasmMemory } from '../heap.js';
 
 /** The part of the WebAssembly JS API used here (this project's TypeScript libs do not declare it). */
 declare const WebAssembly: {
@@ -61,10 +61,13 @@ export function moduleBytes(fn: string, params: number, locals: [number, number]
 }
 
 /**
- * The exported function of `bytes` bound to `memory`, instantiated once per memory and cached in
- * `cache`; null where this engine rejects the module (no wasm SIMD).
+ * The exported function of `bytes` bound to the backend's heap, instantiated once per heap and
+ * cached in `cache`; null where the backend exposes no heap memory or this engine rejects the
+ * module (no wasm SIMD). The function's arguments are byte addresses in that heap (`heapAddress`).
  */
-export function instantiate<F>(bytes: Uint8Array, fn: string, memory: WasmMemory, cache: WeakMap<WasmMemory, F>): F | null {
+export function instantiate<F>(bytes: Uint8Array, fn: string, backend: WasmBackend, cache: WeakMap<WasmMemory, F>): F | null {
+  const memory = backend.wasm?.asm?.memory;
+  if (!memory) return null;
   const hit = cache.get(memory);
   if (hit) return hit;
   if (!WebAssembly.validate(bytes)) return null;
