@@ -65,6 +65,12 @@ export function encoderParams(e: Encoder): tf.Variable[] {
   return [e.tok.wNum, e.tok.bias, ...e.tok.emb, ...stackParams(e.body)];
 }
 
+/** Frees an encoder: its variables and its positional encoding. */
+export function disposeEncoder(e: Encoder): void {
+  for (const v of encoderParams(e)) v.dispose();
+  e.pe.dispose();
+}
+
 /** Tokens [B, T, H] of a batch: numeric [B, nNum] (scaled), categorical codes [B, nCat]. */
 export function tokenize(t: Tokenizer, s: TjepaShape, xNum: tf.Tensor2D, xCat: tf.Tensor2D | null): tf.Tensor3D {
   const B = xNum.shape[0];

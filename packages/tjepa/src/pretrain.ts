@@ -14,7 +14,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { adamw, concatTyped, formatDuration, NonFiniteError, readCheckpoint, Rng, writeCheckpoint, type Checkpoint, type Optimizer, type RngState } from '@repro/core';
 import { maskBounds, sampleMasks, type BatchMasks, type MaskBounds, type MaskIndexing, type MaskShares } from './masks.js';
 import { gatherTokens } from './layers.js';
-import { createEncoder, createPredictor, encode, encoderParams, jepaLoss, predict, predictorParams, type Encoder, type Predictor, type TjepaShape } from './model.js';
+import { createEncoder, createPredictor, disposeEncoder, encode, encoderParams, jepaLoss, predict, predictorParams, type Encoder, type Predictor, type TjepaShape } from './model.js';
 import { cosineWeightDecay, emaMomentum, warmupCosine } from './schedules.js';
 import type { TabularData } from './data.js';
 
@@ -320,8 +320,7 @@ export async function pretrain(data: TabularData, shape: TjepaShape, cfg: Pretra
     }
   } catch (e) {
     trainer.dispose();
-    for (const v of encoderParams(trainer.target)) v.dispose();
-    trainer.target.pe.dispose();
+    disposeEncoder(trainer.target);
     throw e;
   }
   trainer.dispose();

@@ -7,7 +7,7 @@
 import { Rng } from '@repro/core';
 import { loadTask, pretrainRows, disposeTask } from './data.js';
 import { encoderFeatures, rawFeatures, trainDownstream, type Adapter, type DownstreamConfig } from './downstream.js';
-import { createEncoder, encoderParams, type TjepaShape } from './model.js';
+import { createEncoder, disposeEncoder, type TjepaShape } from './model.js';
 import { pretrain, type CheckpointOptions, type PretrainConfig } from './pretrain.js';
 
 export const TABULAR_ARMS = ['mlp-raw', 'tjepa-mlp', 'random-encoder-mlp'] as const;
@@ -52,8 +52,7 @@ export async function runTabularSsl(arm: TabularArm, dataset: string, seed: numb
       // A resumed run counts the time of the processes before it too.
       pretrainInfo.pretrain_seconds = (performance.now() - t0) / 1000 + earlier;
       features = encoderFeatures(enc, task, cfg.adapter);
-      for (const v of encoderParams(enc)) v.dispose();
-      enc.pe.dispose();
+      disposeEncoder(enc);
     }
     const res = trainDownstream(task, features, arm !== 'mlp-raw' && cfg.adapter === 'linear-flatten', cfg.downstream, seed, log);
     const metrics: Record<string, number | null> = task.kind === 'classification'

@@ -9,7 +9,7 @@ import { encoderPositionalEncoding, predictorPositionalEncoding } from './pe.js'
 import { maskBounds, pyRound, sampleMasks, sampleSize } from './masks.js';
 import { cosineWeightDecay, emaMomentum, emaUpdate, warmupCosine } from './schedules.js';
 import { gatherTokens, type EncoderStack } from './layers.js';
-import { createEncoder, createPredictor, encode, encoderParams, jepaLoss, numTokens, predict, predictorParams, tokenize, type TjepaShape } from './model.js';
+import { createEncoder, createPredictor, disposeEncoder, encode, encoderParams, jepaLoss, numTokens, predict, predictorParams, tokenize, type TjepaShape } from './model.js';
 import { pretrain, Trainer, type PretrainConfig } from './pretrain.js';
 
 const g = readGolden<Record<string, unknown>>('tjepa/golden.json');
@@ -29,8 +29,7 @@ const trainerConfig = (over: Partial<PretrainConfig> = {}): PretrainConfig => ({
 /** A Trainer and the target encoder it hands out (Trainer.dispose leaves that to whoever took it). */
 function disposeTrainer(t: Trainer): void {
   t.dispose();
-  for (const v of encoderParams(t.target)) v.dispose();
-  t.target.pe.dispose();
+  disposeEncoder(t.target);
 }
 
 describe('positional encodings', () => {
@@ -371,9 +370,8 @@ describe('model', () => {
     const delta = tf.tidy(() => tf.max(tf.abs(tf.sub(res.target.tok.wNum, fresh.tok.wNum))).dataSync()[0]);
     expect(delta).toBeGreaterThan(0);
     expect(delta).toBeLessThan(0.05);
-    for (const v of [...encoderParams(res.target), ...encoderParams(fresh)]) v.dispose();
-    res.target.pe.dispose();
-    fresh.pe.dispose();
+    disposeEncoder(res.target);
+    disposeEncoder(fresh);
     expect(tf.memory().numTensors).toBe(before);
   }, 60_000);
 
@@ -389,7 +387,7 @@ describe('model', () => {
     const before = tf.memory().numTensors;
     const weights = (r: { target: Parameters<typeof encoderParams>[0] }) => encoderParams(r.target).map((v) => Array.from(v.dataSync()));
     const curve = (r: { history: { loss: number; embStd: number; meanPairwiseDistance: number }[] }) => r.history.map((h) => [h.loss, h.embStd, h.meanPairwiseDistance]);
-    const free = (r: { target: Parameters<typeof encoderParams>[0] }) => { encoderParams(r.target).forEach((v) => v.dispose()); r.target.pe.dispose(); };
+    const free = (r: { target: Parameters<typeof encoderParams>[0] }) => disposeEncoder(r.target);
 
     const straight = await pretrain(data, sh, cfg, 3);
     // The log line of epoch 2 throws: the run stops after that epoch's checkpoint was written.

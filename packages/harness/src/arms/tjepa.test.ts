@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, writeCheckpoint } from '@repro/core';
 import { useSharedMirror } from '@repro/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
-import { embed, encoderParams, pretrain, tabularConfig } from '@repro/tjepa';
+import { disposeEncoder, embed, pretrain, tabularConfig } from '@repro/tjepa';
 import { armConfig, listSuites } from '../spec.js';
 import { checkpointFile, tabularArms, tabularStepConfig } from './tjepa.js';
 import type { ArmContext } from './types.js';
@@ -53,8 +53,7 @@ describe('tabular-ssl full profile', () => {
     const z = embed(p.target, data, 'linear-flatten');
     expect(z.length).toBe(rows * (1 + 8) * 64); // [reg, 8 numeric] tokens of width 64
     expect(z.every(Number.isFinite)).toBe(true);
-    for (const v of encoderParams(p.target)) v.dispose();
-    p.target.pe.dispose();
+    disposeEncoder(p.target);
     data.numeric.dispose();
   }, 120_000);
 
