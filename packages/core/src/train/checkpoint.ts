@@ -13,11 +13,14 @@ import { writeAtomic } from '../results/atomic.js';
 
 const MAGIC = 'REPROCK1';
 
+/** Where the float32 values start: after the magic, the header length and the header, at a multiple of 4. */
+const dataStart = (headerBytes: number) => Math.ceil((12 + headerBytes) / 4) * 4;
+
 export interface Checkpoint { meta: Record<string, unknown>; arrays: Float32Array[] }
 
 export function writeCheckpoint(file: string, meta: Record<string, unknown>, arrays: Float32Array[]): void {
   const header = Buffer.from(JSON.stringify({ meta, lengths: arrays.map((a) => a.length) }), 'utf8');
-  const start = Math.ceil((12 + header.length) / 4) * 4;
+  const start = dataStart(header.length);
   const bytes = new Uint8Array(start + 4 * arrays.reduce((n, a) => n + a.length, 0));
   bytes.set(Buffer.from(MAGIC, 'latin1'), 0);
   new DataView(bytes.buffer).setUint32(8, header.length, true);
@@ -38,7 +41,7 @@ export function readCheckpoint(file: string): Checkpoint | null {
   if (12 + len > buf.length) throw bad('header runs past the end');
   let header: { meta: Record<string, unknown>; lengths: number[] };
   try { header = JSON.parse(buf.toString('utf8', 12, 12 + len)); } catch { throw bad('header is not JSON'); }
-  const start = Math.ceil((12 + len) / 4) * 4;
+  const start = dataStart(len);
   const total = header.lengths.reduce((n, l) => n + l, 0);
   if (start + 4 * total !== buf.length) throw bad(`expected ${start + 4 * total} bytes, found ${buf.length}`);
   // Copy out of the file's buffer, whose offset need not be a multiple of 4.
