@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/init.js';
 import { dropout } from './dropout.js';
+import type { WasmBackend } from '../backend/heap.js';
+import { dropoutMaskFor } from '../backend/kernels/dropout-mask-wasm.js';
 import { firstDifference } from '../testing/compare.js';
 
 beforeAll(async () => {
@@ -18,6 +20,9 @@ describe('dropout gives tf.dropout\'s bits', () => {
   const cases: [number[], number, number | string][] = [
     [[1920, 64], 0.00185, 1], [[256, 15, 15], 0.00185, 2147483646], [[1000, 37], 0.5, 98765], [[20000], 0.04, 3],
     [[333, 7], 0.1, 'a seed'], [[50000], 0.9, 7], [[3], 0.25, 0],
+    // Long masks are drawn in pieces on wasm: a remainder of 7 after the pieces, none, and one
+    // value short of the pieced path.
+    [[10007], 0.3, 12], [[4096], 0.3, 13], [[4095], 0.3, 14],
   ];
   for (const [shape, rate, seed] of cases) {
     it(`${JSON.stringify(shape)} rate ${rate} seed ${JSON.stringify(seed)}: values and gradients`, () => {
@@ -35,6 +40,11 @@ describe('dropout gives tf.dropout\'s bits', () => {
       tf.dispose([x, r, mine, theirs, gMine, gTheirs]);
     });
   }
+
+  it('draws long masks with the wasm loop on the wasm backend (so the cases above test it)', () => {
+    expect(tf.getBackend()).toBe('wasm');
+    expect(dropoutMaskFor(tf.backend() as unknown as WasmBackend)).not.toBeNull();
+  });
 
   it('another seed draws another mask', () => {
     const x = tf.ones([4096]);
