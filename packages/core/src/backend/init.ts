@@ -10,6 +10,7 @@ import '@tensorflow/tfjs-backend-cpu';
 // imports that Node cannot load; the umbrella package's Node bundle registers them all.
 import '@tensorflow/tfjs';
 import os from 'node:os';
+import { registerGradients } from './gradients.js';
 import { registerWasmKernels, type WasmPatchReport } from './kernels/register.js';
 
 export const BACKENDS = ['node-gpu', 'node', 'wasm', 'cpu'] as const;
@@ -31,6 +32,8 @@ let current: Promise<BackendInfo> | null = null;
 let info: BackendInfo | null = null;
 
 async function load(name: BackendChoice): Promise<BackendInfo> {
+  // Same bits as tfjs's gradients on every backend, so registered whichever one loads.
+  registerGradients();
   switch (name) {
     case 'node-gpu':
     case 'node': {

@@ -1,8 +1,8 @@
 /**
  * Tile on wasm. The stock kernel walks every output element through index arithmetic; broadcasting
  * a bias or positional table over a batch spends most of a step there. This copies whole rows of
- * the innermost axis and repeats them, which is a memcpy per row, and fills a pure broadcast by
- * doubling copies.
+ * the innermost axis and repeats them, which is a memcpy per row (a fill where that axis has one
+ * value), and fills a pure broadcast by doubling copies.
  */
 import { Tile, util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { runStock, type WasmBackend } from '../heap.js';
@@ -39,8 +39,11 @@ function tile({ inputs, backend: be, attrs }: Parameters<KernelFunc>[0]): Tensor
       rem -= idx * stride;
       src += (idx % x.shape[d]) * (d < r - 2 ? xStrides[d] : 1);
     }
-    const line = X.subarray(src * last, (src + 1) * last);
     const dst = row * outLast;
+    // A statistic broadcast along the last axis ([..., 1] to [..., C], as in a Mean gradient): one
+    // fill, not C copies of one value.
+    if (last === 1) { O.fill(X[src], dst, dst + outLast); continue; }
+    const line = X.subarray(src * last, (src + 1) * last);
     for (let k = 0; k < reps[r - 1]; k++) O.set(line, dst + k * last);
   }
   return out;
