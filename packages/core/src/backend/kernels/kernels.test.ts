@@ -322,7 +322,7 @@ describe('embedding gradient (UnsortedSegmentSum) and Tile', () => {
     const [cpu, wasm] = onBoth(() => tf.unsortedSegmentSum(x(), tf.tensor1d([0, 2, -1, 2, 1], 'int32'), 3));
     expectClose(cpu, wasm);
   });
-  for (const [shape, reps] of [[[1, 4, 6], [5, 1, 1]], [[3, 4], [2, 3]], [[2, 1, 3], [1, 4, 2]], [[7], [3]], [[3, 5, 1], [1, 1, 8]], [[2, 3, 1], [2, 1, 4]]] as [number[], number[]][]) {
+  for (const [shape, reps] of [[[1, 4, 6], [5, 1, 1]], [[3, 4], [2, 3]], [[2, 1, 3], [1, 4, 2]], [[7], [3]], [[3, 5, 1], [1, 1, 8]], [[4, 3, 1], [1, 1, 40]], [[2, 3, 1], [2, 1, 4]]] as [number[], number[]][]) {
     it(`tile ${JSON.stringify(shape)} x ${JSON.stringify(reps)} and its gradient`, () => {
       const x = data(shape, 11);
       const [cpu, wasm] = onBoth(() => [tf.tile(x(), reps), tf.grad((t: tf.Tensor) => tf.sum(tf.square(tf.tile(t, reps))))(x())]);

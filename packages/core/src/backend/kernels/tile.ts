@@ -27,6 +27,19 @@ function tile({ inputs, backend: be, attrs }: Parameters<KernelFunc>[0]): Tensor
     return out;
   }
   const last = x.shape[r - 1], outLast = outShape[r - 1];
+  // A statistic broadcast along the last axis ([..., 1] to [..., C], as in a Mean gradient): each
+  // value written C times, with no index arithmetic per row; moved as 32-bit words, so NaN payloads
+  // stay as they are.
+  if (last === 1 && reps.every((rep, i) => rep === 1 || i === r - 1)) {
+    const [from, to] = [X, O].map((a) => new Int32Array(a.buffer, a.byteOffset, a.length));
+    // A fill call costs more than a short loop: about 16 values is where they meet.
+    for (let row = 0, o = 0; row < from.length; row++) {
+      const v = from[row];
+      if (outLast > 16) { to.fill(v, o, (o += outLast)); continue; }
+      for (const end = o + outLast; o < end; o++) to[o] = v;
+    }
+    return out;
+  }
   const outRows = util.sizeFromShape(outShape.slice(0, -1));
   const xStrides = util.computeStrides(x.shape.slice(0, -1));
   const outStrides = util.computeStrides(outShape.slice(0, -1));
@@ -40,8 +53,6 @@ function tile({ inputs, backend: be, attrs }: Parameters<KernelFunc>[0]): Tensor
       src += (idx % x.shape[d]) * (d < r - 2 ? xStrides[d] : 1);
     }
     const dst = row * outLast;
-    // A statistic broadcast along the last axis ([..., 1] to [..., C], as in a Mean gradient): one
-    // fill, not C copies of one value.
     if (last === 1) { O.fill(X[src], dst, dst + outLast); continue; }
     const line = X.subarray(src * last, (src + 1) * last);
     for (let k = 0; k < reps[r - 1]; k++) O.set(line, dst + k * last);
