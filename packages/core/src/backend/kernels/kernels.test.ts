@@ -9,6 +9,7 @@ import { initBackend } from '../init.js';
 import { GEMM_MAX, SMALL_PRODUCT, smallBatched } from './batch-matmul.js';
 import { K_BLOCK } from './small-matmul-wasm.js';
 import { runStock, type WasmBackend } from '../heap.js';
+import { broadcastPlan } from './broadcast-binary.js';
 import { firstDifference } from '../../testing/compare.js';
 
 const TOL = 1e-5;
@@ -50,7 +51,7 @@ beforeAll(async () => {
   const info = await initBackend({ prefer: 'wasm' });
   expect(info.kernels?.replaced).toEqual(expect.arrayContaining([
     'BatchMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'DepthwiseConv2dNativeBackpropFilter',
-    'DepthwiseConv2dNativeBackpropInput', 'Identity', 'Cast', 'Tile', 'UnsortedSegmentSum', 'GatherV2', 'SplitV', 'Concat', 'Sum']));
+    'DepthwiseConv2dNativeBackpropInput', 'Identity', 'Cast', 'Tile', 'UnsortedSegmentSum', 'GatherV2', 'SplitV', 'Concat', 'Sum', 'Add', 'Sub', 'Multiply', 'RealDiv']));
 });
 
 describe('conv2d forward and gradients', () => {
@@ -231,6 +232,38 @@ describe('Sum over leading axes on the column-sum loop: the stock kernel\'s bits
       backend.disposeData(stock.dataId);
       tf.dispose([x, mine]);
     });
+  }
+});
+
+describe('Add, Sub, Multiply and RealDiv with one operand broadcast: the stock kernels\' bits', () => {
+  // T-JEPA's LayerNorm ([B, T, W] with [W] and with [B, T, 1]), biases, a scalar, the broadcast
+  // operand on the left (Sub and RealDiv are not symmetric), widths off the vector of 4, a
+  // broadcast over a middle axis that takes neither path, and same shapes (stock).
+  const cases: [number[], number[]][] = [
+    [[512, 10, 16], [16]], [[512, 10, 16], [512, 10, 1]], [[128, 15, 64], [1, 1, 64]], [[1920, 192], [192]], [[16], []], [[], [7, 5]],
+    [[2048, 10, 1], [2048, 10, 10]], [[37], [9, 37]], [[9, 6, 1], [9, 6, 7]], [[3, 1, 5], [3, 4, 5]], [[6, 5], [6, 5]], [[4, 1], [1, 3]],
+  ];
+  it('the cases take both loops and the stock path', () => {
+    const plans = cases.map(([a, b]) => broadcastPlan(a, b));
+    expect(plans.map((p) => p?.axis ?? null)).toEqual(['row', 'col', 'row', 'row', 'col', 'col', 'col', 'row', 'col', null, null, null]);
+    expect(plans[6]).toMatchObject({ denseIsA: false, rows: 20480, columns: 10 });
+    expect(plans.some((p) => p && p.columns % 4 !== 0)).toBe(true);
+  });
+  for (const [name, f] of [['Add', tf.add], ['Sub', tf.sub], ['Multiply', tf.mul], ['RealDiv', tf.div]] as const) {
+    for (const [sa, sb] of cases) {
+      it(`${name} ${JSON.stringify(sa)} with ${JSON.stringify(sb)}`, () => {
+        tf.setBackend('wasm');
+        const backend = tf.backend() as unknown as WasmBackend;
+        const [a, b] = [tf.randomNormal(sa, 0, 1, 'float32', 21), tf.randomNormal(sb, 0, 1, 'float32', 22)];
+        const mine = (f as (x: tf.Tensor, y: tf.Tensor) => tf.Tensor)(a, b);
+        const stock = runStock(name, backend, { a, b });
+        expect(mine.shape).toEqual(stock.shape);
+        const raw = (x: ArrayLike<number>) => new Uint32Array(Float32Array.from(x).buffer);
+        expect(firstDifference(raw(mine.dataSync()), raw(backend.readSync(stock.dataId) as Float32Array))).toBe(-1);
+        backend.disposeData(stock.dataId);
+        tf.dispose([a, b, mine]);
+      });
+    }
   }
 });
 
