@@ -49,6 +49,12 @@ const CASES: Record<string, Case> = {
     inputs: () => ({ a: tf.randomNormal([384, 64], 0, 1, 'float32', 31), b: tf.randomNormal([64, 64], 0, 1, 'float32', 32) }) },
   // A bias gradient of T-JEPA's full profile: column sums over 5120 rows.
   sum_5120x48_axis0: { kernel: 'Sum', attrs: { axis: [0], keepDims: false }, inputs: () => ({ x: tf.randomNormal([5120, 48], 0, 1, 'float32', 33) }) },
+  // LayerNorm's scale and centring in T-JEPA's full-profile predictor: one operand broadcast along
+  // rows and along columns.
+  multiply_512x10x16_by_16: { kernel: 'Multiply', attrs: {},
+    inputs: () => ({ a: tf.randomNormal([512, 10, 16], 0, 1, 'float32', 34), b: tf.randomNormal([16], 0, 1, 'float32', 35) }) },
+  sub_512x10x16_by_512x10x1: { kernel: 'Sub', attrs: {},
+    inputs: () => ({ a: tf.randomNormal([512, 10, 16], 0, 1, 'float32', 36), b: tf.randomNormal([512, 10, 1], 0, 1, 'float32', 37) }) },
   // What the engine does for every tensor a gradient keeps: the stock kernel copies it.
   identity_1m: { kernel: 'Identity', attrs: {}, inputs: () => ({ x: tf.randomNormal([1024, 1024], 0, 1, 'float32', 20) }) },
   // T-JEPA's token gather, its attention's q/k/v split, and that split's gradient.
