@@ -7,7 +7,11 @@ import { Concat, GatherV2, getKernel, SplitV, type TensorInfo } from '@tensorflo
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../init.js';
 import { GEMM_MAX, SMALL_PRODUCT, smallBatched } from './batch-matmul.js';
-import { K_BLOCK } from './small-matmul-wasm.js';
+import { K_BLOCK, smallMatMulFor } from './small-matmul-wasm.js';
+import { gemmFor } from './gemm-wasm.js';
+import { columnSumFor } from './column-sum-wasm.js';
+import { BROADCAST_OPS, broadcastBinaryFor } from './broadcast-binary-wasm.js';
+import { repeatColumnsFor } from './repeat-columns-wasm.js';
 import { runStock, type WasmBackend } from '../heap.js';
 import { broadcastPlan } from './broadcast-binary.js';
 import { firstDifference } from '../../testing/compare.js';
@@ -52,6 +56,18 @@ beforeAll(async () => {
   expect(info.kernels?.replaced).toEqual(expect.arrayContaining([
     'BatchMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'DepthwiseConv2dNativeBackpropFilter',
     'DepthwiseConv2dNativeBackpropInput', 'Identity', 'Cast', 'Tile', 'UnsortedSegmentSum', 'GatherV2', 'SplitV', 'Concat', 'Sum', 'Add', 'Sub', 'Multiply', 'RealDiv']));
+});
+
+describe('our own wasm loops', () => {
+  // Each kernel falls back to the stock one where its loop cannot be instantiated, and the
+  // bit-for-bit tests below would then compare the stock kernel with itself.
+  it('all instantiate on this engine', () => {
+    tf.setBackend('wasm');
+    const backend = tf.backend() as unknown as WasmBackend;
+    const loops = [gemmFor(backend), columnSumFor(backend), smallMatMulFor(backend), repeatColumnsFor(backend)];
+    for (const op of BROADCAST_OPS) for (const axis of ['row', 'col'] as const) for (const smallFirst of [false, true]) loops.push(broadcastBinaryFor(backend, op, axis, smallFirst));
+    expect(loops.every((f) => typeof f === 'function')).toBe(true);
+  });
 });
 
 describe('conv2d forward and gradients', () => {
@@ -355,7 +371,7 @@ describe('embedding gradient (UnsortedSegmentSum) and Tile', () => {
     const [cpu, wasm] = onBoth(() => tf.unsortedSegmentSum(x(), tf.tensor1d([0, 2, -1, 2, 1], 'int32'), 3));
     expectClose(cpu, wasm);
   });
-  for (const [shape, reps] of [[[1, 4, 6], [5, 1, 1]], [[3, 4], [2, 3]], [[2, 1, 3], [1, 4, 2]], [[7], [3]], [[3, 5, 1], [1, 1, 8]], [[4, 3, 1], [1, 1, 40]], [[2, 3, 1], [2, 1, 4]]] as [number[], number[]][]) {
+  for (const [shape, reps] of [[[1, 4, 6], [5, 1, 1]], [[3, 4], [2, 3]], [[2, 1, 3], [1, 4, 2]], [[7], [3]], [[3, 5, 1], [1, 1, 8]], [[4, 3, 1], [1, 1, 40]], [[5, 2, 1], [1, 1, 7]], [[2, 3, 1], [2, 1, 4]]] as [number[], number[]][]) {
     it(`tile ${JSON.stringify(shape)} x ${JSON.stringify(reps)} and its gradient`, () => {
       const x = data(shape, 11);
       const [cpu, wasm] = onBoth(() => [tf.tile(x(), reps), tf.grad((t: tf.Tensor) => tf.sum(tf.square(tf.tile(t, reps))))(x())]);

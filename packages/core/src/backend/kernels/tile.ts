@@ -2,10 +2,12 @@
  * Tile on wasm. The stock kernel walks every output element through index arithmetic; broadcasting
  * a bias or positional table over a batch spends most of a step there. This copies whole rows of
  * the innermost axis and repeats them, which is a memcpy per row (a fill where that axis has one
- * value), and fills a pure broadcast by doubling copies.
+ * value; a SIMD loop of our own, repeat-columns-wasm.ts, where only that axis repeats), and fills a
+ * pure broadcast by doubling copies.
  */
 import { Tile, util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
-import { runStock, type WasmBackend } from '../heap.js';
+import { heapAddress, runStock, type WasmBackend } from '../heap.js';
+import { repeatColumnsFor } from './repeat-columns-wasm.js';
 
 function tile({ inputs, backend: be, attrs }: Parameters<KernelFunc>[0]): TensorInfo {
   const backend = be as unknown as WasmBackend;
@@ -28,16 +30,10 @@ function tile({ inputs, backend: be, attrs }: Parameters<KernelFunc>[0]): Tensor
   }
   const last = x.shape[r - 1], outLast = outShape[r - 1];
   // A statistic broadcast along the last axis ([..., 1] to [..., C], as in a Mean gradient): each
-  // value written C times, with no index arithmetic per row; moved as 32-bit words, so NaN payloads
-  // stay as they are.
-  if (last === 1 && reps.every((rep, i) => rep === 1 || i === r - 1)) {
-    const [from, to] = [X, O].map((a) => new Int32Array(a.buffer, a.byteOffset, a.length));
-    // A fill call costs more than a short loop: about 16 values is where they meet.
-    for (let row = 0, o = 0; row < from.length; row++) {
-      const v = from[row];
-      if (outLast > 16) { to.fill(v, o, (o += outLast)); continue; }
-      for (const end = o + outLast; o < end; o++) to[o] = v;
-    }
+  // row's value repeated C times by a SIMD loop, with no index arithmetic per row.
+  const repeat = last === 1 && reps.every((rep, i) => rep === 1 || i === r - 1) ? repeatColumnsFor(backend) : null;
+  if (repeat) {
+    repeat(heapAddress(backend, x), heapAddress(backend, out), X.length, outLast);
     return out;
   }
   const outRows = util.sizeFromShape(outShape.slice(0, -1));
