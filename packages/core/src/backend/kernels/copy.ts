@@ -4,10 +4,12 @@
  * closure per index for its bounds check (GatherV2): T-JEPA's token gathers and its attention's
  * q/k/v split of [7680, 48] took 3-5 ms a call. These move the same bytes in loops over 32-bit
  * words (or bytes for bool), so the results are the stock kernels' to the bit, NaN payloads
- * included; strings stay on the stock kernels.
+ * included; strings stay on the stock kernels. SplitV and Concat move 32-bit words on a SIMD loop
+ * of our own (copy-rows-wasm.ts), a row's slice at a time.
  */
 import { backend_util, Concat, GatherV2, SplitV, util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
-import { runStock, type WasmBackend } from '../heap.js';
+import { heapAddress, runStock, type WasmBackend } from '../heap.js';
+import { copyRowsFor, type CopyRows } from './copy-rows-wasm.js';
 
 type Words = Int32Array | Uint8Array;
 
@@ -24,6 +26,9 @@ function copy(src: Words, from: number, dst: Words, to: number, n: number): void
   if (n >= SHORT_RUN) dst.set(src.subarray(from, from + n), to);
   else for (let i = 0; i < n; i++) dst[to + i] = src[from + i];
 }
+
+/** The SIMD row copier for 32-bit dtypes (bool's bytes stay on the loops above), or null. */
+const wordRows = (backend: WasmBackend, t: TensorInfo): CopyRows | null => (t.dtype === 'bool' ? null : copyRowsFor(backend));
 
 /** The dtypes these kernels copy; the rest (strings, complex) stay on the stock kernels. */
 const copyable = (t: TensorInfo) => t.dtype === 'float32' || t.dtype === 'int32' || t.dtype === 'bool';
@@ -65,12 +70,16 @@ function splitV({ inputs, backend: be, attrs }: Parameters<KernelFunc>[0]): Tens
   const rest = util.sizeFromShape(x.shape.slice(ax + 1));
   const outer = util.sizeFromShape(x.shape.slice(0, ax));
   const row = x.shape[ax] * rest;
+  const rows = wordRows(backend, x);
   const X = words(backend, x);
   let offset = 0;
   sizes.forEach((s, k) => {
-    const O = words(backend, outs[k]);
     const n = s * rest;
-    for (let o = 0; o < outer; o++) copy(X, o * row + offset, O, o * n, n);
+    if (rows) rows(heapAddress(backend, x) + 4 * offset, heapAddress(backend, outs[k]), outer, n, 4 * row, 4 * n);
+    else {
+      const O = words(backend, outs[k]);
+      for (let o = 0; o < outer; o++) copy(X, o * row + offset, O, o * n, n);
+    }
     offset += n;
   });
   return outs;
@@ -87,11 +96,15 @@ function concat({ inputs, backend: be, attrs }: Parameters<KernelFunc>[0]): Tens
   const outer = util.sizeFromShape(parts[0].shape.slice(0, ax));
   const inner = parts.map((t) => util.sizeFromShape(t.shape.slice(ax)));
   const row = inner.reduce((a, b) => a + b, 0);
+  const rows = wordRows(backend, out);
   const O = words(backend, out);
   let offset = 0;
   parts.forEach((t, k) => {
-    const X = words(backend, t);
-    for (let o = 0; o < outer; o++) copy(X, o * inner[k], O, o * row + offset, inner[k]);
+    if (rows) rows(heapAddress(backend, t), heapAddress(backend, out) + 4 * offset, outer, inner[k], 4 * inner[k], 4 * row);
+    else {
+      const X = words(backend, t);
+      for (let o = 0; o < outer; o++) copy(X, o * inner[k], O, o * row + offset, inner[k]);
+    }
     offset += inner[k];
   });
   return out;

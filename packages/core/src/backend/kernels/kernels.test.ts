@@ -12,6 +12,7 @@ import { gemmFor } from './gemm-wasm.js';
 import { columnSumFor } from './column-sum-wasm.js';
 import { BROADCAST_OPS, broadcastBinaryFor } from './broadcast-binary-wasm.js';
 import { repeatColumnsFor } from './repeat-columns-wasm.js';
+import { copyRowsFor } from './copy-rows-wasm.js';
 import { runStock, type WasmBackend } from '../heap.js';
 import { broadcastPlan } from './broadcast-binary.js';
 import { firstDifference } from '../../testing/compare.js';
@@ -64,7 +65,7 @@ describe('our own wasm loops', () => {
   it('all instantiate on this engine', () => {
     tf.setBackend('wasm');
     const backend = tf.backend() as unknown as WasmBackend;
-    const loops = [gemmFor(backend), columnSumFor(backend), smallMatMulFor(backend), repeatColumnsFor(backend)];
+    const loops = [gemmFor(backend), columnSumFor(backend), smallMatMulFor(backend), repeatColumnsFor(backend), copyRowsFor(backend)];
     for (const op of BROADCAST_OPS) for (const axis of ['row', 'col'] as const) for (const smallFirst of [false, true]) loops.push(broadcastBinaryFor(backend, op, axis, smallFirst));
     expect(loops.every((f) => typeof f === 'function')).toBe(true);
   });
