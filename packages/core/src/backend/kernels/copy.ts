@@ -75,7 +75,7 @@ function splitV({ inputs, backend: be, attrs }: Parameters<KernelFunc>[0]): Tens
   let offset = 0;
   sizes.forEach((s, k) => {
     const n = s * rest;
-    if (rows) rows(heapAddress(backend, x) + 4 * offset, heapAddress(backend, outs[k]), outer, n, 4 * row, 4 * n);
+    if (rows) rows(heapAddress(backend, x) + 4 * offset, heapAddress(backend, outs[k]), 1, 1, outer, n, 0, 0, 0, 0, 4 * row, 4 * n);
     else {
       const O = words(backend, outs[k]);
       for (let o = 0; o < outer; o++) copy(X, o * row + offset, O, o * n, n);
@@ -100,7 +100,7 @@ function concat({ inputs, backend: be, attrs }: Parameters<KernelFunc>[0]): Tens
   const O = words(backend, out);
   let offset = 0;
   parts.forEach((t, k) => {
-    if (rows) rows(heapAddress(backend, t), heapAddress(backend, out) + 4 * offset, outer, inner[k], 4 * inner[k], 4 * row);
+    if (rows) rows(heapAddress(backend, t), heapAddress(backend, out) + 4 * offset, 1, 1, outer, inner[k], 0, 0, 0, 0, 4 * inner[k], 4 * row);
     else {
       const X = words(backend, t);
       for (let o = 0; o < outer; o++) copy(X, o * inner[k], O, o * row + offset, inner[k]);

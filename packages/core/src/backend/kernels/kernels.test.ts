@@ -15,6 +15,7 @@ import { repeatColumnsFor } from './repeat-columns-wasm.js';
 import { copyRowsFor } from './copy-rows-wasm.js';
 import { runStock, type WasmBackend } from '../heap.js';
 import { broadcastPlan } from './broadcast-binary.js';
+import { mergeAxes } from './transpose.js';
 import { firstDifference } from '../../testing/compare.js';
 
 const TOL = 1e-5;
@@ -56,7 +57,7 @@ beforeAll(async () => {
   const info = await initBackend({ prefer: 'wasm' });
   expect(info.kernels?.replaced).toEqual(expect.arrayContaining([
     'BatchMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'DepthwiseConv2dNativeBackpropFilter',
-    'DepthwiseConv2dNativeBackpropInput', 'Identity', 'Cast', 'Tile', 'UnsortedSegmentSum', 'GatherV2', 'SplitV', 'Concat', 'Sum', 'Add', 'Sub', 'Multiply', 'RealDiv']));
+    'DepthwiseConv2dNativeBackpropInput', 'Identity', 'Cast', 'Tile', 'UnsortedSegmentSum', 'GatherV2', 'SplitV', 'Concat', 'Sum', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Transpose']));
 });
 
 describe('our own wasm loops', () => {
@@ -281,6 +282,36 @@ describe('Add, Sub, Multiply and RealDiv with one operand broadcast: the stock k
         tf.dispose([a, b, mine]);
       });
     }
+  }
+});
+
+describe('Transpose keeping the last axis: the stock kernel\'s bits', () => {
+  it('merges axes that stay together and drops axes of size 1', () => {
+    expect(mergeAxes([512, 10, 4, 4], [0, 2, 1, 3])).toEqual({ shape: [512, 10, 4, 4], perm: [0, 2, 1, 3] });
+    expect(mergeAxes([2, 3, 4, 5, 6], [0, 3, 1, 2, 4])).toEqual({ shape: [2, 12, 5, 6], perm: [0, 2, 1, 3] });
+    expect(mergeAxes([2, 1, 3, 4], [0, 2, 1, 3])).toEqual({ shape: [2, 12], perm: [0, 1] });
+    expect(mergeAxes([1, 1], [1, 0])).toEqual({ shape: [], perm: [] });
+  });
+  // Attention's head split and merge (heads of 4 and of 32), a 3-D swap, three axes reversed, a
+  // size-1 axis, int32; and permutations the stock kernel keeps (the last axis moves, 2-D).
+  const cases: [number[], number[], 'float32' | 'int32'][] = [
+    [[512, 10, 4, 4], [0, 2, 1, 3], 'float32'], [[512, 4, 10, 4], [0, 2, 1, 3], 'float32'], [[128, 15, 2, 32], [0, 2, 1, 3], 'float32'],
+    [[3, 5, 7], [1, 0, 2], 'float32'], [[2, 3, 4, 5], [2, 1, 0, 3], 'float32'], [[4, 3, 5, 2], [1, 2, 0, 3], 'int32'], [[2, 3, 1, 5, 7], [0, 3, 2, 1, 4], 'float32'],
+    [[2, 3, 4], [0, 2, 1], 'float32'], [[6, 5], [1, 0], 'int32'],
+  ];
+  for (const [shape, perm, dtype] of cases) {
+    it(`${JSON.stringify(shape)} ${dtype} by ${JSON.stringify(perm)}`, () => {
+      tf.setBackend('wasm');
+      const backend = tf.backend() as unknown as WasmBackend;
+      const x = dtype === 'int32' ? tf.randomUniform(shape, -1000, 1000, 'int32', 31) : tf.randomNormal(shape, 0, 1, 'float32', 31);
+      const mine = tf.transpose(x, perm);
+      const stock = runStock('Transpose', backend, { x }, { perm });
+      expect(mine.shape).toEqual(stock.shape);
+      const raw = (a: ArrayLike<number>) => new Uint32Array((dtype === 'int32' ? Int32Array : Float32Array).from(a).buffer);
+      expect(firstDifference(raw(mine.dataSync()), raw(backend.readSync(stock.dataId) as Float32Array))).toBe(-1);
+      backend.disposeData(stock.dataId);
+      tf.dispose([x, mine]);
+    });
   }
 });
 

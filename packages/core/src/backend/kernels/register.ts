@@ -13,6 +13,7 @@ import { identityConfigs } from './identity.js';
 import { copyConfigs } from './copy.js';
 import { sumConfig } from './sum.js';
 import { broadcastBinaryConfigs } from './broadcast-binary.js';
+import { transposeConfig } from './transpose.js';
 import { cpuFallback, UNPORTABLE } from './cpu-fallback.js';
 
 export interface WasmPatchReport { replaced: string[]; cpuFallback: string[] }
@@ -34,7 +35,7 @@ export function registerWasmKernels(): WasmPatchReport {
   if (report) return report;
   // Stock kernels the replacements call into, captured before anything is overridden.
   for (const name of ['BatchMatMul', 'Transpose', 'Conv2D', 'Conv2DBackpropInput', 'Tile', 'Slice', 'Identity', 'Cast', 'GatherV2', 'SplitV', 'Concat', 'Sum', 'Add', 'Sub', 'Multiply', 'RealDiv']) captureStock(name);
-  const replacements = [batchMatMulConfig, ...conv2dBackpropConfigs(fallbackFor), ...depthwiseBackpropConfigs, unsortedSegmentSumConfig, tileConfig, ...identityConfigs, ...copyConfigs, sumConfig, ...broadcastBinaryConfigs];
+  const replacements = [batchMatMulConfig, ...conv2dBackpropConfigs(fallbackFor), ...depthwiseBackpropConfigs, unsortedSegmentSumConfig, tileConfig, ...identityConfigs, ...copyConfigs, sumConfig, ...broadcastBinaryConfigs, transposeConfig];
   for (const c of replacements) put(c);
 
   const have = new Set(getKernelsForBackend('wasm').map((k) => k.kernelName));
