@@ -7,6 +7,8 @@
  * Variables for which `decay(v)` is false get no weight decay (biases and norms, say).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { alloc, heapAddress, type WasmBackend } from '../backend/heap.js';
+import { adamwUpdateFor } from '../backend/kernels/adamw-wasm.js';
 
 export interface Optimizer {
   /** Applies one update. Call inside tf.tidy; grads are read, not disposed. */
@@ -23,8 +25,12 @@ export interface Optimizer {
 export interface OptimizerState { steps: number; slots: (Float32Array[] | null)[] }
 
 export interface SgdOptions { momentum?: number; dampening?: number; nesterov?: boolean; weightDecay?: number; decay?: (v: tf.Variable) => boolean }
-/** `weightDecay` may be a function, read at every step (a weight-decay schedule). */
-export interface AdamWOptions { beta1?: number; beta2?: number; eps?: number; weightDecay?: number | (() => number); decay?: (v: tf.Variable) => boolean }
+/**
+ * `weightDecay` may be a function, read at every step (a weight-decay schedule). `fused` (default
+ * true): on wasm, each variable's update runs as one loop with the same bits as the tf ops
+ * (backend/kernels/adamw-wasm.ts); false keeps the tf ops everywhere.
+ */
+export interface AdamWOptions { beta1?: number; beta2?: number; eps?: number; weightDecay?: number | (() => number); decay?: (v: tf.Variable) => boolean; fused?: boolean }
 
 class State {
   private slots = new Map<tf.Variable, tf.Variable[]>();
@@ -81,7 +87,7 @@ export function sgd(opts: SgdOptions = {}): Optimizer {
 }
 
 export function adamw(opts: AdamWOptions = {}): Optimizer {
-  const { beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weightDecay = 0.01, decay = () => true } = opts;
+  const { beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weightDecay = 0.01, decay = () => true, fused = true } = opts;
   const state = new State();
   let steps = 0;
   return {
@@ -90,9 +96,24 @@ export function adamw(opts: AdamWOptions = {}): Optimizer {
       const t = steps + 1;
       const c1 = 1 - beta1 ** t, c2 = 1 - beta2 ** t;
       const wd = typeof weightDecay === 'function' ? weightDecay() : weightDecay;
+      const backend = tf.backend() as unknown as WasmBackend;
+      const loop = fused ? adamwUpdateFor(backend) : null;
+      const bits = (x: number) => new Uint32Array(new Float32Array([x]).buffer)[0];
       vars.forEach((v, i) => {
         const g = grads[i];
         const [m, s] = state.get(v, 2);
+        if (loop && v.dtype === 'float32' && g.dtype === 'float32') {
+          // The scalars as the tf ops make them: each JavaScript number rounded to float32.
+          const scalars = [wd && decay(v) ? 1 - lr * wd : 1, beta1, 1 - beta1, beta2, 1 - beta2, Math.sqrt(c2), eps, lr / c1].map(bits);
+          const [nv, nm, ns] = [0, 1, 2].map(() => alloc(backend, v.shape));
+          const [av, ag, am, as, anv, anm, ans] = [v, g, m, s, nv, nm, ns].map((x) => heapAddress(backend, x));
+          loop(av, ag, am, as, anv, anm, ans, v.size, ...scalars);
+          const engine = tf.engine();
+          m.assign(engine.makeTensorFromTensorInfo(nm));
+          s.assign(engine.makeTensorFromTensorInfo(ns));
+          v.assign(engine.makeTensorFromTensorInfo(nv));
+          return;
+        }
         const p = wd && decay(v) ? tf.mul(v, 1 - lr * wd) : v;
         m.assign(tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1)));
         s.assign(tf.add(tf.mul(s, beta2), tf.mul(tf.square(g), 1 - beta2)));

@@ -4,6 +4,9 @@ import { initBackend } from '../backend/init.js';
 import { Rng } from '../rng.js';
 import { batches } from '../data/split.js';
 import { adamw, sgd, type Optimizer } from './optimizers.js';
+import { adamwUpdateFor } from '../backend/kernels/adamw-wasm.js';
+import type { WasmBackend } from '../backend/heap.js';
+import { firstDifference } from '../testing/compare.js';
 import { constant, cosine, cosineWarmRestarts, linearWarmup, stepLr } from './schedules.js';
 import { train } from './loop.js';
 import { formatDuration } from './progress.js';
@@ -51,6 +54,47 @@ describe('optimizers follow PyTorch update rules', () => {
   it('skips decay where decay(v) is false', () => {
     const [a] = quadratic(sgd({ weightDecay: 0.5, decay: () => false }), 1);
     expect(a).toBeCloseTo(0.9, 6);
+  });
+});
+
+describe('AdamW fused on wasm', () => {
+  // Several steps of a varying learning rate and weight-decay schedule on variables of several
+  // sizes (off the vector of 4, a scalar), one of them without decay: every weight and slot must
+  // match the fourteen tf ops' bits.
+  it('gives the tf ops\' bits, weights and slots, step after step', () => {
+    expect(adamwUpdateFor(tf.backend() as unknown as WasmBackend)).not.toBeNull();
+    const shapes = [[64, 48], [37], [3, 5, 7], []];
+    const run = (fused: boolean) => {
+      const vars = shapes.map((shape, k) => tf.variable(tf.randomNormal(shape, 0, 1, 'float32', 40 + k), true, `fused${fused}/${k}`));
+      let wd = 0.05;
+      const opt = adamw({ fused, weightDecay: () => (wd *= 0.9), decay: (v) => !v.name.endsWith('/1') });
+      for (let step = 0; step < 5; step++) {
+        tf.tidy(() => {
+          const grads = vars.map((v, k) => tf.mul(tf.randomNormal(v.shape, 0, 1, 'float32', 1000 + 100 * step + k), step === 2 ? 1e-6 : 1));
+          opt.step(vars, grads, 0.01 / (step + 1));
+        });
+      }
+      const out = [...vars.map((v) => Float32Array.from(v.dataSync() as Float32Array)), ...opt.getState(vars).slots.flatMap((sl) => sl!)];
+      vars.forEach((v) => v.dispose());
+      opt.dispose();
+      return out;
+    };
+    const [mine, theirs] = [run(true), run(false)];
+    expect(mine.length).toBe(3 * shapes.length);
+    mine.forEach((a, i) => expect(firstDifference(new Uint32Array(a.buffer), new Uint32Array(theirs[i].buffer)), `array ${i}`).toBe(-1));
+    // The weights moved (so the comparison is not of two untouched copies).
+    expect(firstDifference(mine[0], Float32Array.from(tf.tidy(() => tf.randomNormal([64, 48], 0, 1, 'float32', 40).dataSync() as Float32Array)))).not.toBe(-1);
+  });
+
+  it('leaves no tensor behind', () => {
+    const v = tf.variable(tf.ones([100]), true, 'fused-count');
+    const opt = adamw();
+    tf.tidy(() => opt.step([v], [tf.ones([100])], 0.1));
+    const before = tf.memory().numTensors;
+    tf.tidy(() => opt.step([v], [tf.ones([100])], 0.1));
+    expect(tf.memory().numTensors).toBe(before);
+    v.dispose();
+    opt.dispose();
   });
 });
 

@@ -34,7 +34,7 @@ export const br = (d: number) => [0x0c, d], brIf = (d: number) => [0x0d, d];
 const memarg = (offset: number) => [0, ...uleb(offset)];
 export const f32Load = (offset = 0) => [0x2a, ...memarg(offset)], f32Store = (offset = 0) => [0x38, ...memarg(offset)];
 export const i32Load = (offset = 0) => [0x28, ...memarg(offset)], i32Store = (offset = 0) => [0x36, ...memarg(offset)];
-export const f32Add = [0x92], f32Sub = [0x93], f32Mul = [0x94], f32Div = [0x95], f32Zero = [0x43, 0, 0, 0, 0];
+export const f32Sqrt = [0x91], f32Add = [0x92], f32Sub = [0x93], f32Mul = [0x94], f32Div = [0x95], f32Zero = [0x43, 0, 0, 0, 0];
 export const f32Const = (x: number) => [0x43, ...bytesOf(new Float32Array([x]))], f64Const = (x: number) => [0x44, ...bytesOf(new Float64Array([x]))];
 export const f64Mul = [0xa2];
 /** f64 from an i32 read as signed or as unsigned; an f32 from an i32's bits. */
@@ -42,7 +42,7 @@ export const f64FromI32 = [0xb7], f64FromU32 = [0xb8], f32FromBits = [0xbe];
 const simd = (op: number, ...imm: number[]) => [0xfd, ...uleb(op), ...imm];
 export const v128Load = (offset = 0) => simd(0x00, ...memarg(offset)), v128Store = (offset = 0) => simd(0x0b, ...memarg(offset));
 export const v128Zero = simd(0x0c, ...new Array(16).fill(0));
-export const splatI32 = simd(0x11), splat = simd(0x13), vAdd = simd(0xe4), vSub = simd(0xe5), vMul = simd(0xe6), vDiv = simd(0xe7);
+export const splatI32 = simd(0x11), splat = simd(0x13), vSqrt = simd(0xe3), vAdd = simd(0xe4), vSub = simd(0xe5), vMul = simd(0xe6), vDiv = simd(0xe7);
 export const vAnd = simd(0x4e), f32x4Ge = simd(0x46), f32x4Lane = (lane: number) => simd(0x1f, lane);
 /** float64 pairs: splat, replace a lane, arithmetic, floor, and both rounded to float32 in lanes 0-1. */
 export const f64x2Splat = simd(0x14), f64x2ReplaceLane = (lane: number) => simd(0x22, lane);
