@@ -412,6 +412,26 @@ describe('embedding gradient (UnsortedSegmentSum) and Tile', () => {
   }
 });
 
+describe('Tile copies bits', () => {
+  // NaN payloads and -0 survive every path: a repeat along the last axis only (the SIMD loop), a
+  // last axis of one with other axes repeated (a fill), rows repeated whole, a pure broadcast.
+  for (const [shape, reps] of [[[2, 3, 1], [1, 1, 5]], [[2, 3, 1], [2, 1, 4]], [[2, 3, 2], [2, 2, 3]], [[1, 1, 6], [3, 2, 1]]] as [number[], number[]][]) {
+    it(`${JSON.stringify(shape)} x ${JSON.stringify(reps)}: the stock kernel's bytes`, () => {
+      tf.setBackend('wasm');
+      const backend = tf.backend() as unknown as WasmBackend;
+      const n = shape.reduce((a, b) => a * b, 1);
+      const words = Int32Array.from({ length: n }, (_, i) => (i % 2 ? 0x7fa00001 + i : 0x80000000));
+      const x = tf.tensor(new Float32Array(words.buffer), shape, 'float32');
+      const mine = tf.tile(x, reps);
+      const stock = runStock('Tile', backend, { x }, { reps });
+      const raw = (a: Float32Array) => new Uint32Array(a.buffer, a.byteOffset, a.length);
+      expect(firstDifference(raw(backend.readSync(mine.dataId) as Float32Array), raw(backend.readSync(stock.dataId) as Float32Array))).toBe(-1);
+      backend.disposeData(stock.dataId);
+      tf.dispose([x, mine]);
+    });
+  }
+});
+
 describe('Identity (tf.clone, and every tensor kept for a gradient) without the copy', () => {
   const dataIds = () => (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
 

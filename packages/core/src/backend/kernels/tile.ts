@@ -18,7 +18,8 @@ function tile({ inputs, backend: be, attrs }: Parameters<KernelFunc>[0]): Tensor
   const outShape = x.shape.map((d, i) => d * reps[i]);
   const out = backend.makeOutput(outShape, x.dtype);
   if (r === 0 || util.sizeFromShape(outShape) === 0) return out;
-  const X = backend.typedArrayFromHeap(x), O = backend.typedArrayFromHeap(out);
+  // As 32-bit words, so every path copies bits (a fill through a float would not keep NaN payloads).
+  const [X, O] = [x, out].map((t) => { const a = backend.typedArrayFromHeap(t); return new Int32Array(a.buffer, a.byteOffset, a.length); });
   // Broadcast case (a bias or statistic of shape [1, ..., 1, C...] repeated over leading axes):
   // the output is x repeated whole, filled by doubling copies at memcpy speed.
   const k = reps.findIndex((_, i) => reps.slice(i).every((rep) => rep === 1));
