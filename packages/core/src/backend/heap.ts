@@ -50,6 +50,11 @@ export function f32(backend: WasmBackend, t: TensorInfo): Float32Array {
   return backend.typedArrayFromHeap(t) as Float32Array;
 }
 
+/** The bits of `x` rounded to float32, as an integer: how scalars reach our wasm loops. */
+export function float32Bits(x: number): number {
+  return new Uint32Array(new Float32Array([x]).buffer)[0];
+}
+
 /**
  * A float32 tensor's byte address on the wasm heap, for our own wasm kernels. Unlike a view, it
  * stays valid when the heap grows (growing moves no data).

@@ -18,7 +18,7 @@
  * reads it (dropout-mask-wasm.ts); the few values left over run in the JavaScript loop.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { alloc, f32, heapAddress, type WasmBackend } from '../backend/heap.js';
+import { alloc, f32, float32Bits, heapAddress, type WasmBackend } from '../backend/heap.js';
 import { dropoutMaskFor, STREAMS, type DropoutMask } from '../backend/kernels/dropout-mask-wasm.js';
 import { ALEA_MULTIPLIER, aleaJumps, aleaState, aleaWords, TWO_TO_MINUS_32, type AleaState } from './alea.js';
 
@@ -54,8 +54,7 @@ function piecedMask(backend: WasmBackend, draw: DropoutMask, shape: number[], st
   // Where each piece ends: the next one's start, and after the last, the remainder's.
   const ends = aleaJumps(state, length, STREAMS);
   const out = alloc(backend, shape);
-  const bits = (v: number) => new Uint32Array(new Float32Array([v]).buffer)[0];
-  draw(heapAddress(backend, out), length, bits(keep), bits(scale), ...[state, ...ends.slice(0, -1)].flatMap(aleaWords));
+  draw(heapAddress(backend, out), length, float32Bits(keep), float32Bits(scale), ...[state, ...ends.slice(0, -1)].flatMap(aleaWords));
   fillMask(ends[STREAMS - 1], keep, scale, f32(backend, out), STREAMS * length, n);
   return tf.engine().makeTensorFromTensorInfo(out);
 }

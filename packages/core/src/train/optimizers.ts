@@ -7,7 +7,7 @@
  * Variables for which `decay(v)` is false get no weight decay (biases and norms, say).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { alloc, heapAddress, type WasmBackend } from '../backend/heap.js';
+import { alloc, float32Bits, heapAddress, type WasmBackend } from '../backend/heap.js';
 import { adamwUpdateFor } from '../backend/kernels/adamw-wasm.js';
 
 export interface Optimizer {
@@ -98,13 +98,12 @@ export function adamw(opts: AdamWOptions = {}): Optimizer {
       const wd = typeof weightDecay === 'function' ? weightDecay() : weightDecay;
       const backend = tf.backend() as unknown as WasmBackend;
       const loop = fused ? adamwUpdateFor(backend) : null;
-      const bits = (x: number) => new Uint32Array(new Float32Array([x]).buffer)[0];
       vars.forEach((v, i) => {
         const g = grads[i];
         const [m, s] = state.get(v, 2);
         if (loop && v.dtype === 'float32' && g.dtype === 'float32') {
           // The scalars as the tf ops make them: each JavaScript number rounded to float32.
-          const scalars = [wd && decay(v) ? 1 - lr * wd : 1, beta1, 1 - beta1, beta2, 1 - beta2, Math.sqrt(c2), eps, lr / c1].map(bits);
+          const scalars = [wd && decay(v) ? 1 - lr * wd : 1, beta1, 1 - beta1, beta2, 1 - beta2, Math.sqrt(c2), eps, lr / c1].map(float32Bits);
           const [nv, nm, ns] = [0, 1, 2].map(() => alloc(backend, v.shape));
           const [av, ag, am, as, anv, anm, ans] = [v, g, m, s, nv, nm, ns].map((x) => heapAddress(backend, x));
           loop(av, ag, am, as, anv, anm, ans, v.size, ...scalars);
