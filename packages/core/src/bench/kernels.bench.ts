@@ -55,6 +55,9 @@ const CASES: Record<string, Case> = {
     inputs: () => ({ a: tf.randomNormal([512, 10, 16], 0, 1, 'float32', 34), b: tf.randomNormal([16], 0, 1, 'float32', 35) }) },
   sub_512x10x16_by_512x10x1: { kernel: 'Sub', attrs: {},
     inputs: () => ({ a: tf.randomNormal([512, 10, 16], 0, 1, 'float32', 36), b: tf.randomNormal([512, 10, 1], 0, 1, 'float32', 37) }) },
+  // The head split of T-JEPA's full-profile predictor, and the Mean gradient's broadcast there.
+  transpose_512x10x4x4: { kernel: 'Transpose', attrs: { perm: [0, 2, 1, 3] }, inputs: () => ({ x: tf.randomNormal([512, 10, 4, 4], 0, 1, 'float32', 38) }) },
+  tile_5120x1_by_16: { kernel: 'Tile', attrs: { reps: [1, 16] }, inputs: () => ({ x: tf.randomNormal([5120, 1], 0, 1, 'float32', 39) }) },
   // What the engine does for every tensor a gradient keeps: the stock kernel copies it.
   identity_1m: { kernel: 'Identity', attrs: {}, inputs: () => ({ x: tf.randomNormal([1024, 1024], 0, 1, 'float32', 20) }) },
   // T-JEPA's token gather, its attention's q/k/v split, and that split's gradient.
