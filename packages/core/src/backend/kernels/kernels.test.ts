@@ -53,6 +53,20 @@ function data(shape: number[], seed: number): () => tf.Tensor {
   return () => tf.tensor(v, shape);
 }
 
+/** A tensor's data as bytes, read from the backend as they lie (no float conversion: NaN payloads show). */
+function bytesOf(backend: WasmBackend, t: TensorInfo): Uint8Array {
+  const a = backend.readSync(t.dataId) as Float32Array;
+  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+}
+
+/** Asserts that `mine` has the shape, dtype and bytes of `stock`, a stock kernel's output, and frees `stock`. */
+function expectStockBytes(backend: WasmBackend, mine: TensorInfo, stock: TensorInfo): void {
+  expect(mine.shape).toEqual(stock.shape);
+  expect(mine.dtype).toBe(stock.dtype);
+  expect(firstDifference(bytesOf(backend, mine), bytesOf(backend, stock))).toBe(-1);
+  backend.disposeData(stock.dataId);
+}
+
 beforeAll(async () => {
   const info = await initBackend({ prefer: 'wasm' });
   expect(info.kernels?.replaced).toEqual(expect.arrayContaining([
@@ -156,11 +170,9 @@ describe('small batched products: the SIMD loop gives the stock loop\'s bits', (
       const mine = smallBatched(backend, a, b, ta, tb);
       expect(mine).not.toBeNull();
       const stock = runStock('BatchMatMul', backend, { a, b }, { transposeA: ta, transposeB: tb });
-      expect(mine!.shape).toEqual(stock.shape);
-      const [x, y] = [Float32Array.from(backend.readSync(mine!.dataId) as Float32Array), Float32Array.from(backend.readSync(stock.dataId) as Float32Array)];
       // Bit for bit: the same float32 sums in the same order.
-      expect(firstDifference(new Uint32Array(x.buffer), new Uint32Array(y.buffer))).toBe(-1);
-      backend.disposeData(mine!.dataId); backend.disposeData(stock.dataId); a.dispose(); b.dispose();
+      expectStockBytes(backend, mine!, stock);
+      backend.disposeData(mine!.dataId); a.dispose(); b.dispose();
     });
   }
 });
@@ -243,11 +255,7 @@ describe('Sum over leading axes on the column-sum loop: the stock kernel\'s bits
       const x = dtype === 'int32' ? tf.randomUniform(shape, -1000, 1000, 'int32', 15) : tf.randomNormal(shape, 0, 1, 'float32', 15);
       const mine = tf.sum(x, axis, keepDims);
       const stock = runStock('Sum', backend, { x }, { axis: axis ?? shape.map((_, i) => i), keepDims });
-      expect(mine.shape).toEqual(stock.shape);
-      expect(mine.dtype).toBe(stock.dtype);
-      const raw = (a: ArrayLike<number>) => new Uint32Array((dtype === 'int32' ? Int32Array : Float32Array).from(a).buffer);
-      expect(firstDifference(raw(mine.dataSync()), raw(backend.readSync(stock.dataId) as Float32Array))).toBe(-1);
-      backend.disposeData(stock.dataId);
+      expectStockBytes(backend, mine, stock);
       tf.dispose([x, mine]);
     });
   }
@@ -275,10 +283,7 @@ describe('Add, Sub, Multiply and RealDiv with one operand broadcast: the stock k
         const [a, b] = [tf.randomNormal(sa, 0, 1, 'float32', 21), tf.randomNormal(sb, 0, 1, 'float32', 22)];
         const mine = (f as (x: tf.Tensor, y: tf.Tensor) => tf.Tensor)(a, b);
         const stock = runStock(name, backend, { a, b });
-        expect(mine.shape).toEqual(stock.shape);
-        const raw = (x: ArrayLike<number>) => new Uint32Array(Float32Array.from(x).buffer);
-        expect(firstDifference(raw(mine.dataSync()), raw(backend.readSync(stock.dataId) as Float32Array))).toBe(-1);
-        backend.disposeData(stock.dataId);
+        expectStockBytes(backend, mine, stock);
         tf.dispose([a, b, mine]);
       });
     }
@@ -306,10 +311,7 @@ describe('Transpose keeping the last axis: the stock kernel\'s bits', () => {
       const x = dtype === 'int32' ? tf.randomUniform(shape, -1000, 1000, 'int32', 31) : tf.randomNormal(shape, 0, 1, 'float32', 31);
       const mine = tf.transpose(x, perm);
       const stock = runStock('Transpose', backend, { x }, { perm });
-      expect(mine.shape).toEqual(stock.shape);
-      const raw = (a: ArrayLike<number>) => new Uint32Array((dtype === 'int32' ? Int32Array : Float32Array).from(a).buffer);
-      expect(firstDifference(raw(mine.dataSync()), raw(backend.readSync(stock.dataId) as Float32Array))).toBe(-1);
-      backend.disposeData(stock.dataId);
+      expectStockBytes(backend, mine, stock);
       tf.dispose([x, mine]);
     });
   }
@@ -325,12 +327,9 @@ describe('GatherV2, SplitV and Concat as plain copies: the stock kernels\' bits'
     if (dtype === 'int32') return tf.tensor(bits, shape, 'int32');
     return tf.tensor(Uint8Array.from(bits, (b) => b & 1), shape, 'bool');
   }
-  const raw = (backend: WasmBackend, t: TensorInfo) => { const a = backend.readSync(t.dataId) as Float32Array; return new Uint8Array(a.buffer, a.byteOffset, a.byteLength); };
   const same = (backend: WasmBackend, mine: TensorInfo[], stock: TensorInfo[]) => {
-    expect(mine.map((t) => t.shape)).toEqual(stock.map((t) => t.shape));
-    expect(mine.map((t) => t.dtype)).toEqual(stock.map((t) => t.dtype));
-    mine.forEach((t, i) => expect(firstDifference(raw(backend, t), raw(backend, stock[i])), `output ${i}`).toBe(-1));
-    [...mine, ...stock].forEach((t) => backend.disposeData(t.dataId));
+    expect(mine.length).toBe(stock.length);
+    mine.forEach((t, i) => { expectStockBytes(backend, t, stock[i]); backend.disposeData(t.dataId); });
   };
   const kernel = (name: string) => getKernel(name, 'wasm')!.kernelFunc;
 
@@ -424,9 +423,7 @@ describe('Tile copies bits', () => {
       const x = tf.tensor(new Float32Array(words.buffer), shape, 'float32');
       const mine = tf.tile(x, reps);
       const stock = runStock('Tile', backend, { x }, { reps });
-      const raw = (a: Float32Array) => new Uint32Array(a.buffer, a.byteOffset, a.length);
-      expect(firstDifference(raw(backend.readSync(mine.dataId) as Float32Array), raw(backend.readSync(stock.dataId) as Float32Array))).toBe(-1);
-      backend.disposeData(stock.dataId);
+      expectStockBytes(backend, mine, stock);
       tf.dispose([x, mine]);
     });
   }
