@@ -3,9 +3,7 @@ import { getGradient, Mean } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from './init.js';
 import { meanGradConfig, registerGradients } from './gradients.js';
-import { firstDifference } from '../testing/compare.js';
-
-const bits = (t: tf.Tensor) => new Uint32Array(Float32Array.from(t.dataSync() as Float32Array).buffer);
+import { bitsOf, firstDifference } from '../testing/compare.js';
 
 beforeAll(async () => {
   await initBackend({ prefer: 'wasm' });
@@ -27,10 +25,10 @@ describe('Mean gradient', () => {
       const attrs = { axis, keepDims };
       const [mine, theirs] = [meanGradConfig, stock].map((c) => tf.tidy(() => c.gradFunc(dy, [x], attrs).x()));
       expect(mine.shape).toEqual(shape);
-      expect(firstDifference(bits(mine), bits(theirs))).toBe(-1);
+      expect(firstDifference(bitsOf(mine), bitsOf(theirs))).toBe(-1);
       // Through tf.grad, the registered one is what runs.
       const viaGrad = tf.grad((t: tf.Tensor) => tf.mul(tf.mean(t, axis, keepDims), dy))(x);
-      expect(firstDifference(bits(viaGrad), bits(theirs))).toBe(-1);
+      expect(firstDifference(bitsOf(viaGrad), bitsOf(theirs))).toBe(-1);
       tf.dispose([x, y, dy, mine, theirs, viaGrad]);
     });
   }

@@ -1,3 +1,3 @@
 // @repro/core/testing: helpers for tests in every package (not for library code).
 export { goldenPath, readGolden, useSharedMirror } from './golden.js';
-export { firstDifference } from './compare.js';
+export { bitsOf, firstDifference } from './compare.js';

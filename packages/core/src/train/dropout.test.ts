@@ -4,14 +4,12 @@ import { initBackend } from '../backend/init.js';
 import { dropout } from './dropout.js';
 import type { WasmBackend } from '../backend/heap.js';
 import { dropoutMaskFor } from '../backend/kernels/dropout-mask-wasm.js';
-import { firstDifference } from '../testing/compare.js';
+import { bitsOf, firstDifference } from '../testing/compare.js';
 
 beforeAll(async () => {
   await initBackend({ prefer: 'wasm' });
 });
 
-/** The float32 bits of a tensor's values. */
-const bits = (t: tf.Tensor) => new Uint32Array(Float32Array.from(t.dataSync() as Float32Array).buffer);
 
 describe('dropout gives tf.dropout\'s bits', () => {
   // T-JEPA's full-profile rate on its widest activation and on attention weights; rates up to 0.9,
@@ -30,13 +28,13 @@ describe('dropout gives tf.dropout\'s bits', () => {
       const r = tf.randomNormal(shape, 0, 1, 'float32', 4);
       const [mine, theirs] = [dropout(x, rate, seed), tf.dropout(x, rate, undefined, seed)];
       expect(mine.shape).toEqual(x.shape);
-      expect(firstDifference(bits(mine), bits(theirs))).toBe(-1);
+      expect(firstDifference(bitsOf(mine), bitsOf(theirs))).toBe(-1);
       // The mask really drops about `rate` of the elements (so the comparison is not of two copies).
       const dropped = (mine.dataSync() as Float32Array).filter((v) => v === 0).length / x.size;
       if (x.size > 10000) expect(Math.abs(dropped - rate)).toBeLessThan(0.01);
       const grad = (f: (t: tf.Tensor) => tf.Tensor) => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(f(t), r)))(x);
       const [gMine, gTheirs] = [grad((t) => dropout(t, rate, seed)), grad((t) => tf.dropout(t, rate, undefined, seed))];
-      expect(firstDifference(bits(gMine), bits(gTheirs))).toBe(-1);
+      expect(firstDifference(bitsOf(gMine), bitsOf(gTheirs))).toBe(-1);
       tf.dispose([x, r, mine, theirs, gMine, gTheirs]);
     });
   }
@@ -49,7 +47,7 @@ describe('dropout gives tf.dropout\'s bits', () => {
   it('another seed draws another mask', () => {
     const x = tf.ones([4096]);
     const [a, b] = [dropout(x, 0.5, 1), dropout(x, 0.5, 2)];
-    expect(firstDifference(bits(a), bits(b))).not.toBe(-1);
+    expect(firstDifference(bitsOf(a), bitsOf(b))).not.toBe(-1);
     tf.dispose([x, a, b]);
   });
 
