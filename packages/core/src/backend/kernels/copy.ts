@@ -71,13 +71,12 @@ function splitV({ inputs, backend: be, attrs }: Parameters<KernelFunc>[0]): Tens
   const outer = util.sizeFromShape(x.shape.slice(0, ax));
   const row = x.shape[ax] * rest;
   const rows = wordRows(backend, x);
-  const X = words(backend, x);
   let offset = 0;
   sizes.forEach((s, k) => {
     const n = s * rest;
     if (rows) rows(heapAddress(backend, x) + 4 * offset, heapAddress(backend, outs[k]), 1, 1, outer, n, 0, 0, 0, 0, 4 * row, 4 * n);
     else {
-      const O = words(backend, outs[k]);
+      const X = words(backend, x), O = words(backend, outs[k]);
       for (let o = 0; o < outer; o++) copy(X, o * row + offset, O, o * n, n);
     }
     offset += n;
@@ -97,12 +96,11 @@ function concat({ inputs, backend: be, attrs }: Parameters<KernelFunc>[0]): Tens
   const inner = parts.map((t) => util.sizeFromShape(t.shape.slice(ax)));
   const row = inner.reduce((a, b) => a + b, 0);
   const rows = wordRows(backend, out);
-  const O = words(backend, out);
   let offset = 0;
   parts.forEach((t, k) => {
     if (rows) rows(heapAddress(backend, t), heapAddress(backend, out) + 4 * offset, 1, 1, outer, inner[k], 0, 0, 0, 0, 4 * inner[k], 4 * row);
     else {
-      const X = words(backend, t);
+      const X = words(backend, t), O = words(backend, out);
       for (let o = 0; o < outer; o++) copy(X, o * inner[k], O, o * row + offset, inner[k]);
     }
     offset += inner[k];
