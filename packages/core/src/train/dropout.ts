@@ -49,7 +49,7 @@ export function dropout(x: tf.Tensor, rate: number, seed: number | string): tf.T
 
 /** The mask on the wasm heap: STREAMS pieces by the SIMD loop, the remainder here. */
 function piecedMask(backend: WasmBackend, draw: DropoutMask, shape: number[], state: AleaState, keep: number, scale: number): tf.Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
+  const n = tf.util.sizeFromShape(shape);
   const length = Math.floor(n / STREAMS);
   // Where each piece ends: the next one's start, and after the last, the remainder's.
   const ends = aleaJumps(state, length, STREAMS);
