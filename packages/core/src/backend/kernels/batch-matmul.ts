@@ -9,13 +9,14 @@
  *   broadcast right operand folded into one tall 2-D product, other batched products one 2-D product
  *   per batch element.
  * - Batched products of fewer than SMALL_PRODUCT multiply-adds each, which the stock scalar loop ran
- *   before any of this existed, on a SIMD loop that gives that loop's bits (small-matmul-wasm.ts), so
- *   results computed then are reproduced; or on the stock loop where ours cannot run.
+ *   before any of this existed, with that loop's bits (see `smallBatched`: our GEMM where k fits in
+ *   one of the loop's blocks, small-matmul-wasm.ts where it does not), so results computed then are
+ *   reproduced; or on the stock loop where ours cannot run.
  */
 import { BatchMatMul, broadcast_util, util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { alloc, f32, heapAddress, release, runStock, view, type WasmBackend } from '../heap.js';
 import { gemmFor, type Gemm } from './gemm-wasm.js';
-import { smallMatMulFor } from './small-matmul-wasm.js';
+import { K_BLOCK, smallMatMulFor } from './small-matmul-wasm.js';
 
 function swapLast2(backend: WasmBackend, t: TensorInfo): TensorInfo {
   const r = t.shape.length;
@@ -114,39 +115,46 @@ function gemmProduct(backend: WasmBackend, gemm: Gemm, a: TensorInfo, b: TensorI
   const out = alloc(backend, outShape);
   const [pa, pb, po] = [a, b, out].map((t) => heapAddress(backend, t));
   const [rowStride, colStride] = transposeA ? [4, M * 4] : [K * 4, 4];
-  if (batchB === 1 && !transposeA) {
-    gemm(pa, pb, po, batchA * M, K, N, rowStride, colStride);
-    return out;
-  }
-  for (let e = 0; e < Math.max(batchA, batchB); e++) {
-    gemm(pa + (batchA === 1 ? 0 : e * M * K * 4), pb + (batchB === 1 ? 0 : e * K * N * 4), po + e * M * N * 4, M, K, N, rowStride, colStride);
-  }
+  if (batchB === 1 && !transposeA) gemm(pa, pb, po, batchA * M, K, N, rowStride, colStride, 1, 0, 0);
+  else gemm(pa, pb, po, M, K, N, rowStride, colStride, Math.max(batchA, batchB), batchA === 1 ? 0 : M * K * 4, batchB === 1 ? 0 : K * N * 4);
   return out;
 }
 
 /**
- * Batched products under SMALL_PRODUCT on the SIMD loop of small-matmul-wasm.ts, which gives the
- * stock loop's bits 3-4x faster; null where that loop cannot run (no wasm SIMD, no heap memory to
- * import, or broadcasting other than one operand shared by every batch element), leaving the stock loop.
+ * Batched products under SMALL_PRODUCT with the stock scalar loop's bits, 3-4x faster or more;
+ * null where neither of our loops can run (no wasm SIMD, no heap memory to import, or broadcasting
+ * other than one operand shared by every batch element), leaving the stock loop.
+ * - K up to K_BLOCK (attention's products: K is a head width or a token count) on our GEMM
+ *   (gemm-wasm.ts), whose register tiles share each load of b among four rows. The stock loop sums
+ *   over k in one block from zero and adds that sum to the zeroed output: 0 + s is s, because a
+ *   float32 sum started at +0 is never -0; the GEMM's sum is the same sum, so the bits agree. It
+ *   reads a transposed left operand through its strides.
+ * - Longer K on small-matmul-wasm.ts, which restarts its sums every K_BLOCK values of k as the stock
+ *   loop does.
  */
 export function smallBatched(backend: WasmBackend, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): TensorInfo | null {
-  const bmm = smallMatMulFor(backend);
-  if (!bmm) return null;
   const batchA = util.sizeFromShape(a.shape.slice(0, -2));
   const batchB = util.sizeFromShape(b.shape.slice(0, -2));
   if (batchA !== batchB && batchA !== 1 && batchB !== 1) return null;
-  const batchDims = broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
-  // Transposing first costs a fast copy and keeps the loop to one layout; the sums are unchanged.
-  const A = transposeA ? swapLast2(backend, a) : a;
-  const B = transposeB ? swapLast2(backend, b) : b;
-  const [M, K] = A.shape.slice(-2);
-  const [K2, N] = B.shape.slice(-2);
+  const [ra, rb] = [a.shape.length, b.shape.length];
+  const [M, K] = transposeA ? [a.shape[ra - 1], a.shape[ra - 2]] : [a.shape[ra - 2], a.shape[ra - 1]];
+  const [K2, N] = transposeB ? [b.shape[rb - 1], b.shape[rb - 2]] : [b.shape[rb - 2], b.shape[rb - 1]];
   util.assert(K === K2, () => `matMul: inner shapes ${K} and ${K2} of ${a.shape} and ${b.shape} (transposeA=${transposeA}, transposeB=${transposeB}) must match`);
+  const gemm = K <= K_BLOCK ? gemmFor(backend) : null;
+  const bmm = gemm ? null : smallMatMulFor(backend);
+  if (!gemm && !bmm) return null;
+  const batchDims = broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
+  // Transposing first costs a fast copy and keeps the loops to one layout of b; the sums are unchanged.
+  const A = transposeA && !gemm ? swapLast2(backend, a) : a;
+  const B = transposeB ? swapLast2(backend, b) : b;
   const out = alloc(backend, [...batchDims, M, N]);
-  const at = (t: TensorInfo) => heapAddress(backend, t);
-  bmm(at(A), at(B), at(out), Math.max(batchA, batchB), M, K, N, batchA === 1 ? 0 : M * K * 4, batchB === 1 ? 0 : K * N * 4);
-  if (transposeA) release(backend, A);
-  if (transposeB) release(backend, B);
+  const [pa, pb, po] = [A, B, out].map((t) => heapAddress(backend, t));
+  const [strideA, strideB] = [batchA === 1 ? 0 : M * K * 4, batchB === 1 ? 0 : K * N * 4];
+  const batch = Math.max(batchA, batchB);
+  if (gemm) gemm(pa, pb, po, M, K, N, transposeA ? 4 : K * 4, transposeA ? M * 4 : 4, batch, strideA, strideB);
+  else bmm!(pa, pb, po, batch, M, K, N, strideA, strideB);
+  if (A !== a) release(backend, A);
+  if (B !== b) release(backend, B);
   return out;
 }
 

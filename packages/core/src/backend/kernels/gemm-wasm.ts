@@ -4,7 +4,8 @@
  * increasing order, starting from zero, each product rounded before it is added (no fused
  * multiply-add); so does this loop: tiles of 4 rows by 8 columns keep 8 vectors of sums in
  * registers, the four lanes of a vector being four neighbouring output columns, and no sum is split
- * or reordered. A test checks it bit for bit against the stock kernel.
+ * or reordered. A test checks it bit for bit against the stock kernel. One call runs a batch of
+ * products (attention's many small ones among them, see batch-matmul.ts's `smallBatched`).
  *
  * Why not XNNPACK: the stock kernel creates an XNNPACK operator and packs the right operand on
  * every call with a new right operand (every call, in training), and runs a transposed operand
@@ -19,17 +20,18 @@ import {
 } from './wasm-emit.js';
 
 // Parameters: byte addresses of a, b and out; M, K, N; the byte strides of a's rows and columns
-// (K*4 and 4 for a row-major [M, K]; 4 and M*4 for a transposed one stored [K, M]).
-const [A, B, O, M, K, N, RSA, CSA] = [0, 1, 2, 3, 4, 5, 6, 7];
+// (K*4 and 4 for a row-major [M, K]; 4 and M*4 for a transposed one stored [K, M]); the number of
+// products, and the bytes between one product's a and the next's, and b's (0 for a shared operand).
+const [A, B, O, M, K, N, RSA, CSA, BATCH, SBA, SBB] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 // i32 locals.
-const [I, J, KK, M4, N8, N4, NB, BP, OP] = [8, 9, 10, 11, 12, 13, 14, 15, 16];
-const AP = [17, 18, 19, 20];
+const [I, J, KK, M4, N8, N4, NB, BP, OP, BI, OB] = [11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21];
+const AP = [22, 23, 24, 25];
 // v128 locals: sums [row][vector], the two vectors of b, a's splat.
-const ACC = [[21, 22], [23, 24], [25, 26], [27, 28]];
-const [BV0, BV1, AV] = [29, 30, 31];
+const ACC = [[26, 27], [28, 29], [30, 31], [32, 33]];
+const [BV0, BV1, AV] = [34, 35, 36];
 // f32 locals: one sum per row, and the scalars of b and a.
-const SACC = [32, 33, 34, 35];
-const [SB, SA] = [36, 37];
+const SACC = [37, 38, 39, 40];
+const [SB, SA] = [41, 42];
 
 /**
  * One tile: `rows` output rows (4 or 1) at row I by `vectors` vectors of 4 columns (2 or 1) at
@@ -75,25 +77,33 @@ const columnStrip = (vectors: number) => [
   ...whileLt(I, get(M), [...tile(1, vectors), ...bump(I, i32(1))]),
 ];
 
-// Column strips outermost: a strip of b (K x 8 floats) stays in cache while every row tile reads it.
+// Per product, column strips outermost: a strip of b (K x 8 floats) stays in cache while every row
+// tile reads it.
 const body = [
   ...get(M), ...i32(-4), ...and, ...set(M4),
   ...get(N), ...i32(-8), ...and, ...set(N8),
   ...get(N), ...i32(-4), ...and, ...set(N4),
   ...get(N), ...i32(4), ...mul, ...set(NB),
-  ...i32(0), ...set(J),
-  ...whileLt(J, get(N8), [...columnStrip(2), ...bump(J, i32(8))]),
-  ...whileLt(J, get(N4), [...columnStrip(1), ...bump(J, i32(4))]),
-  ...whileLt(J, get(N), [...columnStrip(0), ...bump(J, i32(1))]),
+  ...get(M), ...get(NB), ...mul, ...set(OB),
+  ...whileLt(BI, get(BATCH), [
+    ...i32(0), ...set(J),
+    ...whileLt(J, get(N8), [...columnStrip(2), ...bump(J, i32(8))]),
+    ...whileLt(J, get(N4), [...columnStrip(1), ...bump(J, i32(4))]),
+    ...whileLt(J, get(N), [...columnStrip(0), ...bump(J, i32(1))]),
+    ...bump(A, get(SBA)), ...bump(B, get(SBB)), ...bump(O, get(OB)),
+    ...bump(BI, i32(1)),
+  ]),
 ];
-const MODULE = moduleBytes('gemm', 8, [[13, I32], [11, V128], [6, F32]], body);
+const MODULE = moduleBytes('gemm', 11, [[15, I32], [11, V128], [6, F32]], body);
 
 /**
- * out[M, N] = a * b, all float32. Arguments are byte addresses in the memory the function was bound
- * to; b is a dense row-major [K, N] and out a dense [M, N]; a's element (i, k) lies at
- * `a + i*aRowStride + k*aColStride`.
+ * `batch` products out[M, N] = a * b, all float32. Arguments are byte addresses in the memory the
+ * function was bound to; each b is a dense row-major [K, N] and each out a dense [M, N], the outs
+ * one after another; a's element (i, k) lies at `a + i*aRowStride + k*aColStride`. Product e reads
+ * its a at `a + e*aBatchStride` and its b at `b + e*bBatchStride` (a stride 0 shares the operand).
  */
-export type Gemm = (a: number, b: number, out: number, m: number, k: number, n: number, aRowStride: number, aColStride: number) => void;
+export type Gemm = (a: number, b: number, out: number, m: number, k: number, n: number, aRowStride: number, aColStride: number,
+  batch: number, aBatchStride: number, bBatchStride: number) => void;
 
 const instances = new WeakMap<WasmMemory, Gemm>();
 

@@ -13,7 +13,7 @@ import { columnSumFor } from './column-sum-wasm.js';
 import { BROADCAST_OPS, broadcastBinaryFor } from './broadcast-binary-wasm.js';
 import { repeatColumnsFor } from './repeat-columns-wasm.js';
 import { copyRowsFor } from './copy-rows-wasm.js';
-import { runStock, type WasmBackend } from '../heap.js';
+import { f32, runStock, type WasmBackend } from '../heap.js';
 import { broadcastPlan } from './broadcast-binary.js';
 import { mergeAxes } from './transpose.js';
 import { firstDifference } from '../../testing/compare.js';
@@ -150,16 +150,25 @@ describe('batched and transposed matmul', () => {
 });
 
 describe('small batched products: the SIMD loop gives the stock loop\'s bits', () => {
-  // T-JEPA's attention shapes (forward and both gradients), widths that are not a multiple of 4,
-  // K past one and two k blocks, broadcast operands on either side.
+  // T-JEPA's attention shapes (forward and both gradients; encoder heads of 8 and 32, predictor
+  // heads of 4), widths that are not a multiple of 4, K up to one k block (our GEMM), at its edge and
+  // past one and two blocks (the k-blocked loop), broadcast operands on either side of both.
   const cases: [number[], number[], boolean, boolean][] = [
     [[64, 15, 8], [64, 8, 15], false, false], [[64, 15, 15], [64, 15, 8], false, false], [[64, 15, 15], [64, 8, 15], false, true],
     [[64, 15, 15], [64, 15, 8], true, false], [[4, 9, 32], [4, 32, 9], false, false], [[2, 5, 100], [2, 100, 7], false, false],
     [[5, 3, 97], [5, 97, 13], false, false], [[3, 50, 6], [3, 5, 50], true, true], [[1, 6, 50], [3, 50, 5], false, false],
     [[3, 6, 50], [1, 50, 5], false, false], [[2, 1, 1], [2, 1, 1], false, false],
+    [[64, 10, 4], [64, 10, 4], false, true], [[64, 10, 10], [64, 10, 4], false, false], [[64, 10, 10], [64, 10, 4], true, false],
+    [[16, 15, 32], [16, 15, 32], false, true], [[16, 15, 15], [16, 15, 32], true, false], [[3, 20, 6], [3, 5, 20], true, true],
+    [[1, 6, 20], [3, 20, 5], false, false], [[3, 20, 6], [1, 20, 5], true, false], [[2, 5, 48], [2, 48, 7], false, false],
+    [[2, 5, 50], [2, 50, 7], false, false],
   ];
-  it('the cases reach past two k blocks and have widths off a multiple of 4', () => {
-    expect(Math.max(...cases.map(([as, , ta]) => (ta ? as.at(-2)! : as.at(-1)!)))).toBeGreaterThan(2 * K_BLOCK);
+  const kOf = ([as, , ta]: (typeof cases)[number]) => (ta ? as.at(-2)! : as.at(-1)!);
+  it('the cases take both loops, reach past two k blocks and have widths off a multiple of 4', () => {
+    expect(Math.max(...cases.map(kOf))).toBeGreaterThan(2 * K_BLOCK);
+    expect(cases.filter((c) => kOf(c) <= K_BLOCK).length).toBeGreaterThanOrEqual(10);
+    // Two past a block, not one: a block of one value adds to the output as a continued sum would.
+    expect(cases.some((c) => kOf(c) === K_BLOCK) && cases.some((c) => kOf(c) === K_BLOCK + 2)).toBe(true);
     expect(cases.some(([, bs, , tb]) => (tb ? bs.at(-2)! : bs.at(-1)!) % 4 !== 0)).toBe(true);
   });
   for (const [as, bs, ta, tb] of cases) {
@@ -175,6 +184,21 @@ describe('small batched products: the SIMD loop gives the stock loop\'s bits', (
       backend.disposeData(mine!.dataId); a.dispose(); b.dispose();
     });
   }
+});
+
+describe('small batched products of negative zeros', () => {
+  // Why our GEMM may stand in for the k-blocked loop up to K_BLOCK: that loop adds each block's sum
+  // to a zeroed output, and 0 + s differs from s only for s = -0, which a sum started at +0 never is.
+  it('come out +0 on our loop and on the stock loop', () => {
+    tf.setBackend('wasm');
+    const backend = tf.backend() as unknown as WasmBackend;
+    const a = tf.tensor3d([-0, -0, -0, 0, 2, -0], [2, 1, 3]), b = tf.tensor3d([1, 1, -1, 1, -1, 1], [2, 3, 1]);
+    const mine = smallBatched(backend, a, b, false, false)!;
+    const stock = runStock('BatchMatMul', backend, { a, b }, { transposeA: false, transposeB: false });
+    expectStockBytes(backend, mine, stock);
+    expect(Object.is(f32(backend, mine)[0], 0)).toBe(true);
+    backend.disposeData(mine.dataId); a.dispose(); b.dispose();
+  });
 });
 
 describe('products on our GEMM give XNNPACK\'s bits', () => {
