@@ -35,6 +35,9 @@ const CASES: Record<string, Case> = {
   // stock loop) and the smallest cube the per-element path takes.
   matmul_batched_1024x15x8x15: { kernel: 'BatchMatMul', attrs: { transposeA: false, transposeB: false },
     inputs: () => ({ a: tf.randomNormal([1024, 15, 8], 0, 1, 'float32', 16), b: tf.randomNormal([1024, 8, 15], 0, 1, 'float32', 17) }) },
+  // T-JEPA's full-profile predictor (heads of 4): attention weights times values.
+  matmul_batched_2048x10x10x4: { kernel: 'BatchMatMul', attrs: { transposeA: false, transposeB: false },
+    inputs: () => ({ a: tf.randomNormal([2048, 10, 10], 0, 1, 'float32', 40), b: tf.randomNormal([2048, 10, 4], 0, 1, 'float32', 41) }) },
   matmul_batched_128x32x32x32: { kernel: 'BatchMatMul', attrs: { transposeA: false, transposeB: false },
     inputs: () => ({ a: tf.randomNormal([128, 32, 32], 0, 1, 'float32', 18), b: tf.randomNormal([128, 32, 32], 0, 1, 'float32', 19) }) },
   matmul_broadcast_32x64x128x512: { kernel: 'BatchMatMul', attrs: { transposeA: false, transposeB: false },
