@@ -1,7 +1,8 @@
 /**
  * A validation worker: parses instances sent as text, compiles schemas (cached by hash for the
- * worker's life) and validates, publishing how many items of the batch it has finished in a shared
- * counter so the pool can tell which item hung (a catastrophic regular expression) and stop it.
+ * worker's life) and validates, publishing in shared memory which batch it is on and how many of
+ * its items it has finished, so the pool can tell which item hung (a catastrophic regular
+ * expression) and stop it.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { SchemaCompiler } from './comply.js';
@@ -19,13 +20,15 @@ parentPort!.on('message', (batch: ComplyBatch) => {
   const n = batch.hashes.length;
   const codes = new Uint8Array(n);
   const extras: ComplyReply['extras'] = [];
+  Atomics.store(progress, 1, 0);
+  Atomics.store(progress, 0, batch.id);
   for (let i = 0; i < n; i++) {
-    Atomics.store(progress, 0, i);
+    Atomics.store(progress, 1, i);
     const { code, extra } = packOutcome(checkItem(batch, i));
     codes[i] = code;
     if (extra) extras.push([i, extra]);
   }
-  Atomics.store(progress, 0, n);
+  Atomics.store(progress, 0, 0);
   const reply: ComplyReply = { id: batch.id, codes, extras };
   parentPort!.postMessage(reply, [codes.buffer]);
 });

@@ -23,6 +23,24 @@ describe('ValidationPool', () => {
     expect(pool.restarts).toBe(1);
   }, 20_000);
 
+  it('a timeout in a worker holding a second batch requeues that batch too', async () => {
+    // One worker, batches of 2: it holds the batch with the slow item and the one after it.
+    const single = new ValidationPool({ workers: 1, timeoutMs: 400, batchSize: 2 });
+    try {
+      const evil = { type: 'string', pattern: '^(a+)+$' };
+      const max = { type: 'integer', maximum: 2 };
+      const out = await single.comply([
+        { schema: max, instance: 1 }, { schema: evil, instance: `${'a'.repeat(40)}b` },
+        { schema: max, instance: 3 }, { schema: max, instance: 2 },
+        { schema: evil, instance: 'aa' }, { schema: max, instance: 5 },
+      ]);
+      expect(out.map((o) => o.status)).toEqual(['valid', 'timeout', 'invalid', 'valid', 'valid', 'invalid']);
+      expect(single.restarts).toBe(1);
+    } finally {
+      await single.close();
+    }
+  }, 20_000);
+
   it('keeps working after a restart and returns outcomes in request order', async () => {
     const reqs = Array.from({ length: 50 }, (_, i) => ({ schema: { type: 'integer', maximum: 25 }, instance: i }));
     const out = await pool.comply(reqs);

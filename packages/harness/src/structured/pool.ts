@@ -1,8 +1,11 @@
 /**
  * A pool of worker threads that check instances against schemas, with a time limit per item.
  * A schema whose regular expression backtracks for minutes costs one item, recorded as `timeout`:
- * a watchdog sees that a worker's shared progress counter has not moved for the limit, terminates
- * the worker, starts a fresh one and requeues the rest of that batch. The run never hangs.
+ * a watchdog sees that a worker's shared progress (batch and item) has not moved for the limit,
+ * terminates the worker, starts a fresh one and requeues the rest of its batches. The run never hangs.
+ *
+ * Each worker holds up to IN_FLIGHT batches, so it starts its next batch as soon as it finishes one
+ * instead of waiting for its reply to reach this thread and the next batch to come back.
  */
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -36,8 +39,16 @@ function workerScript(): string {
 
 interface Job { batch: ComplyBatch; offsets: number[]; resolveInto: ComplyOutcome[]; done: () => void }
 
-/** `known`: schemas this worker has been sent (and compiled), so they are not sent again. */
-interface Slot { worker: Worker; progress: Int32Array; job: Job | null; seen: number; since: number; known: Set<string> }
+/** Batches a worker holds at once: the one it runs and the next. */
+export const IN_FLIGHT = 2;
+
+/**
+ * `jobs`: the batches sent to this worker and not yet answered, in the order it runs them.
+ * `progress`: [the batch it is running (0 between batches), the item of that batch].
+ * `seen` and `since`: the progress the watchdog last saw, and since when.
+ * `known`: schemas this worker has been sent (and compiled), so they are not sent again.
+ */
+interface Slot { worker: Worker; progress: Int32Array; jobs: Job[]; seen: [number, number]; since: number; known: Set<string> }
 
 export class ValidationPool {
   readonly timeoutMs: number;
@@ -58,15 +69,15 @@ export class ValidationPool {
   }
 
   private spawn(): Slot {
-    const sab = new SharedArrayBuffer(4);
+    const sab = new SharedArrayBuffer(8);
     const worker = new Worker(workerScript(), { workerData: { progress: sab } });
-    const slot: Slot = { worker, progress: new Int32Array(sab), job: null, seen: 0, since: 0, known: new Set() };
+    const slot: Slot = { worker, progress: new Int32Array(sab), jobs: [], seen: [0, 0], since: 0, known: new Set() };
     worker.on('message', (msg: ComplyReply) => {
-      const job = slot.job;
+      const job = slot.jobs[0];
       if (!job || job.batch.id !== msg.id) return;
       const extras = new Map(msg.extras);
       for (let i = 0; i < msg.codes.length; i++) job.resolveInto[job.offsets[i]] = unpackOutcome(msg.codes[i], extras.get(i));
-      slot.job = null;
+      slot.jobs.shift();
       job.done();
       this.pump();
     });
@@ -75,45 +86,52 @@ export class ValidationPool {
     return slot;
   }
 
-  /** The item the slot was on failed (timeout or crash): record it, replace the worker, requeue the rest. */
+  /**
+   * The item the slot was on failed (timeout or crash): record it, replace the worker, requeue the
+   * rest of that batch and the batches queued behind it.
+   */
   private fail(slot: Slot, status: 'timeout' | 'error', message: string): void {
-    const job = slot.job;
-    const i = Atomics.load(slot.progress, 0);
+    const [running, i] = [Atomics.load(slot.progress, 0), Atomics.load(slot.progress, 1)];
     void slot.worker.terminate();
     this.slots[this.slots.indexOf(slot)] = this.spawn();
+    // A crash between batches is blamed on the next one's first item.
+    const job = slot.jobs.find((j) => j.batch.id === running) ?? slot.jobs[0];
     if (!job) return;
     const { hashes, payloads, kinds } = job.batch;
-    const at = Math.max(0, Math.min(i, hashes.length - 1));
+    const at = job.batch.id === running ? Math.max(0, Math.min(i, hashes.length - 1)) : 0;
     job.resolveInto[job.offsets[at]] = { declared: status === 'timeout', status, errors: [message] };
     // The worker posts a batch's results at its end, so the items it finished before the failed
-    // one are lost with it: they run again with the rest.
+    // one are lost with it: they run again with the rest, ahead of the batches that were waiting.
     const keep = hashes.map((_, k) => k).filter((k) => k !== at);
+    const requeue = slot.jobs.filter((j) => j !== job);
     if (keep.length) {
       const batch: ComplyBatch = {
         id: this.nextId++, schemas: job.batch.schemas,
         hashes: keep.map((k) => hashes[k]), payloads: keep.map((k) => payloads[k]), kinds: Uint8Array.from(keep, (k) => kinds[k]),
       };
-      this.queue.unshift({ ...job, batch, offsets: keep.map((k) => job.offsets[k]) });
+      requeue.unshift({ ...job, batch, offsets: keep.map((k) => job.offsets[k]) });
     } else job.done();
+    // The fresh worker knows no schema: each batch carries all of its own.
+    this.queue.unshift(...requeue);
     if (status === 'timeout') this.restarts++;
     this.pump();
   }
 
   private pump(): void {
-    for (const slot of this.slots) {
-      if (slot.job || !this.queue.length) continue;
-      const job = this.queue.shift()!;
-      slot.job = job;
-      // -1 until the worker picks the batch up: a worker still starting (loading Ajv on a busy
-      // machine) is not an item running past its limit.
-      Atomics.store(slot.progress, 0, -1);
-      slot.seen = -1;
-      slot.since = performance.now();
-      const schemas = job.batch.schemas.filter(([h]) => !slot.known.has(h));
-      for (const [h] of schemas) slot.known.add(h);
-      slot.worker.postMessage({ ...job.batch, schemas });
+    // Every worker gets a batch to run before any gets one to hold, so a few batches spread out.
+    for (let depth = 1; depth <= IN_FLIGHT; depth++) for (const slot of this.slots) {
+      if (slot.jobs.length < depth && this.queue.length) {
+        const job = this.queue.shift()!;
+        // The limit counts from when the worker could start this batch, not from when it started
+        // the one before.
+        if (!slot.jobs.length) slot.since = performance.now();
+        slot.jobs.push(job);
+        const schemas = job.batch.schemas.filter(([h]) => !slot.known.has(h));
+        for (const [h] of schemas) slot.known.add(h);
+        slot.worker.postMessage({ ...job.batch, schemas });
+      }
     }
-    const busy = this.slots.some((s) => s.job);
+    const busy = this.slots.some((s) => s.jobs.length);
     if (busy && !this.watchdog) this.watchdog = setInterval(() => this.check(), Math.max(5, this.timeoutMs / 4));
     if (!busy && this.watchdog) { clearInterval(this.watchdog); this.watchdog = null; }
   }
@@ -121,9 +139,11 @@ export class ValidationPool {
   private check(): void {
     const now = performance.now();
     for (const slot of [...this.slots]) {
-      if (!slot.job) continue;
-      const at = Atomics.load(slot.progress, 0);
-      if (at !== slot.seen || at < 0) { slot.seen = at; slot.since = now; continue; }
+      if (!slot.jobs.length) continue;
+      const [running, at] = [Atomics.load(slot.progress, 0), Atomics.load(slot.progress, 1)];
+      // Batch 0: the worker has not picked a batch up (one still starting, loading Ajv on a busy
+      // machine, is not an item running past its limit).
+      if (running === 0 || running !== slot.seen[0] || at !== slot.seen[1]) { slot.seen = [running, at]; slot.since = now; continue; }
       if (now - slot.since > this.timeoutMs) this.fail(slot, 'timeout', `validation ran past ${this.timeoutMs} ms`);
     }
   }
