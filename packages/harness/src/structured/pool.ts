@@ -122,9 +122,6 @@ export class ValidationPool {
     for (let depth = 1; depth <= IN_FLIGHT; depth++) for (const slot of this.slots) {
       if (slot.jobs.length < depth && this.queue.length) {
         const job = this.queue.shift()!;
-        // The limit counts from when the worker could start this batch, not from when it started
-        // the one before.
-        if (!slot.jobs.length) slot.since = performance.now();
         slot.jobs.push(job);
         const schemas = job.batch.schemas.filter(([h]) => !slot.known.has(h));
         for (const [h] of schemas) slot.known.add(h);
