@@ -18,10 +18,7 @@ export interface PoolOptions {
   workers?: number;
   /** Per-item limit in milliseconds (default 2000). */
   timeoutMs?: number;
-  /**
-   * Items per message. Default: the requests split into four batches per worker (so the last
-   * batches still keep every worker busy), between 16 and 2048 items.
-   */
+  /** Items per message. Default: see `batchSizeFor`. */
   batchSize?: number;
 }
 
@@ -145,14 +142,22 @@ export class ValidationPool {
     }
   }
 
-  /** Checks every request; outcomes come back in request order. */
-  async comply(requests: ComplyRequest[]): Promise<ComplyOutcome[]> {
+  /**
+   * Items per batch for `requests` items: the option given, else four batches per worker (so the
+   * last batches still keep every worker busy), between 16 and 2048.
+   */
+  batchSizeFor(requests: number): number {
+    return this.batchSize ?? Math.min(2048, Math.max(16, Math.ceil(requests / (4 * this.size))));
+  }
+
+  /** Checks every request; outcomes come back in request order. `batchSize` overrides `batchSizeFor`. */
+  async comply(requests: ComplyRequest[], opts: { batchSize?: number } = {}): Promise<ComplyOutcome[]> {
     if (this.closed) throw new Error('the validation pool is closed');
     if (!this.slots.length) for (let i = 0; i < this.size; i++) this.slots.push(this.spawn());
     const out: ComplyOutcome[] = new Array(requests.length);
     const hashes = requests.map((r) => r.hash ?? schemaHash(r.schema));
     const jobs: Promise<void>[] = [];
-    const size = this.batchSize ?? Math.min(2048, Math.max(16, Math.ceil(requests.length / (4 * this.size))));
+    const size = opts.batchSize ?? this.batchSizeFor(requests.length);
     for (let start = 0; start < requests.length; start += size) {
       const end = Math.min(start + size, requests.length);
       const offsets: number[] = [];

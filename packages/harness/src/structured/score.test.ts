@@ -5,6 +5,7 @@ import { aggregate, rates } from './aggregate.js';
 import { canonicalJson, draftOf, normaliseSchema, SchemaCompiler, schemaHash, validateWith } from './comply.js';
 import { extractJson, pyStrip } from './extract.js';
 import { parseStrict } from './parse.js';
+import { ValidationPool } from './pool.js';
 import { scoreSamples, scoreWithValues, type Sample, type SampleScore } from './score.js';
 
 interface LmevalVector { name: string; prediction: string; schema?: unknown; json_validity?: boolean; schema_compliance: boolean }
@@ -153,6 +154,25 @@ describe('where outputs are parsed', () => {
     ]);
     expect(scan.find((s) => s.id === 's3')!.parseError).toMatchObject({ line: 2, column: 9 });
     expect(scan.find((s) => s.id === 'bad0')!).toMatchObject({ parsed: true, declared: false, complyStatus: 'not-compiled' });
+  });
+
+  it('scores come back in sample order through many small chunks, some with nothing to check', async () => {
+    // Batches of 2: each chunk of two samples is its own batch; the plain samples, grouped at the
+    // end, make chunks the pool never sees.
+    const schema = { type: 'integer', maximum: 3 };
+    const samples: Sample[] = [
+      ...Array.from({ length: 9 }, (_, k) => ({ id: `c${k}`, output: String(k), schema })),
+      ...Array.from({ length: 5 }, (_, k) => ({ id: `p${k}`, output: k % 2 ? '[' : String(k) })),
+    ];
+    const pool = new ValidationPool({ workers: 2, batchSize: 2 });
+    try {
+      const byPool = await scoreSamples(samples, { pool });
+      expect(byPool.map((s) => s.id)).toEqual(samples.map((s) => s.id));
+      expect(byPool).toEqual(await scoreSamples(samples, { inline: new SchemaCompiler() }));
+      expect(byPool.map((s) => s.compliant)).toEqual([true, true, true, true, false, false, false, false, false, null, null, null, null, null]);
+    } finally {
+      await pool.close();
+    }
   });
 });
 

@@ -72,45 +72,34 @@ async function score(samples: Sample[], opts: ScoreOptions, keepValues: boolean)
   // must parse it anyway: values do not cross threads cheaply), unless this thread needs the value
   // itself: for accuracy against a gold value, or for the caller.
   const poolParses = !opts.inline && !keepValues;
-  const prepared: Prepared[] = samples.map((s) => {
+  const n = samples.length;
+  const prepared: Prepared[] = new Array(n);
+  const outcomes: (ComplyOutcome | undefined)[] = new Array(n);
+  const scores: SampleScore[] = new Array(n);
+  const values: unknown[] = keepValues ? new Array(n) : [];
+
+  const prepare = (i: number): void => {
+    const s = samples[i];
     const ex = extractJson(s.output, mode, s.finishReason);
     const deferred = ex.found && poolParses && s.schema !== undefined && s.gold === undefined;
-    return { ex, parsed: ex.found && !deferred ? parseStrict(ex.text, ex.dialect) : null, deferred };
-  });
-
+    prepared[i] = { ex, parsed: ex.found && !deferred ? parseStrict(ex.text, ex.dialect) : null, deferred };
+  };
   // Every sample with a schema is compiled (declared coverage counts unparsed outputs too); only
   // parsed outputs are validated, the others carry `null` and are discarded after compiling.
-  const withSchema = samples.map((s, i) => i).filter((i) => samples[i].schema !== undefined);
-  const outcomes: (ComplyOutcome | undefined)[] = new Array(samples.length);
-  if (withSchema.length) {
-    const compiler = opts.inline;
-    const pool = compiler ? null : opts.pool ?? new ValidationPool({ timeoutMs: opts.timeoutMs, workers: opts.workers });
-    const request = (i: number): ComplyRequest => {
-      const { ex, parsed, deferred } = prepared[i];
-      // Parsed text travels as text (see ComplyBatch); what did not parse here is checked as null.
-      return deferred || parsed?.ok ? { schema: samples[i].schema, text: ex.text, dialect: ex.dialect } : { schema: samples[i].schema, instance: null };
-    };
-    try {
-      const got = pool
-        ? await pool.comply(withSchema.map(request))
-        : withSchema.map((i) => { const p = prepared[i].parsed; return complyOne(compiler!, schemaHash(samples[i].schema), samples[i].schema, p?.ok ? p.value : null); });
-      withSchema.forEach((i, k) => { outcomes[i] = got[k]; });
-    } finally {
-      if (pool && !opts.pool) await pool.close();
-    }
-  }
-
-  // An item stopped by the pool (timeout, worker crash) has no word from its worker on its parse.
-  prepared.forEach((p, i) => {
-    const status = outcomes[i]?.status;
-    if (p.deferred && (status === 'timeout' || status === 'error')) prepared[i] = { ex: p.ex, parsed: parseStrict(p.ex.text, p.ex.dialect), deferred: false };
-  });
-
-  const scores: SampleScore[] = [];
-  const values: unknown[] = [];
-  samples.forEach((s, i) => {
+  // Parsed text travels as text (see ComplyBatch).
+  const request = (i: number): ComplyRequest => {
     const { ex, parsed, deferred } = prepared[i];
+    return deferred || parsed?.ok ? { schema: samples[i].schema, text: ex.text, dialect: ex.dialect } : { schema: samples[i].schema, instance: null };
+  };
+  const finish = (i: number): void => {
+    const s = samples[i];
     const o = outcomes[i];
+    // An item stopped by the pool (timeout, worker crash) has no word from its worker on its parse.
+    if (prepared[i].deferred && (o?.status === 'timeout' || o?.status === 'error')) {
+      const { ex } = prepared[i];
+      prepared[i] = { ex, parsed: parseStrict(ex.text, ex.dialect), deferred: false };
+    }
+    const { ex, parsed, deferred } = prepared[i];
     const ok = deferred ? !o!.parseError : parsed?.ok === true;
     const sc: SampleScore = {
       id: s.id,
@@ -135,8 +124,43 @@ async function score(samples: Sample[], opts: ScoreOptions, keepValues: boolean)
       sc.accuracy = ok ? accuracy(value, s.gold, { relTol: opts.relTol }) : { structureF1: 0, structurePrecision: 0, structureRecall: 0, contentAccuracy: 0, exact: false };
       sc.jsonMatch = jsonMatch(value, s.gold);
     }
-    scores.push(sc);
-    if (keepValues) values.push(value);
-  });
+    scores[i] = sc;
+    if (keepValues) values[i] = value;
+  };
+
+  const compiler = opts.inline;
+  if (compiler || !samples.some((s) => s.schema !== undefined)) {
+    for (let i = 0; i < n; i++) {
+      prepare(i);
+      const p = prepared[i].parsed;
+      if (compiler && samples[i].schema !== undefined) outcomes[i] = complyOne(compiler, schemaHash(samples[i].schema), samples[i].schema, p?.ok ? p.value : null);
+      finish(i);
+    }
+    return { scores, values };
+  }
+
+  // Through the pool, in chunks of one batch each: a chunk goes to the workers as soon as it is
+  // prepared, so they start while this thread prepares the next, and its scores are built when its
+  // batch comes back, while the workers check later chunks.
+  const pool = opts.pool ?? new ValidationPool({ timeoutMs: opts.timeoutMs, workers: opts.workers });
+  try {
+    const size = pool.batchSizeFor(samples.reduce((k, s) => k + (s.schema !== undefined ? 1 : 0), 0));
+    const chunks: Promise<void>[] = [];
+    for (let start = 0; start < n; start += size) {
+      const end = Math.min(n, start + size);
+      const checked: number[] = [];
+      for (let i = start; i < end; i++) {
+        prepare(i);
+        if (samples[i].schema !== undefined) checked.push(i);
+      }
+      chunks.push(pool.comply(checked.map(request), { batchSize: size }).then((got) => {
+        checked.forEach((i, k) => { outcomes[i] = got[k]; });
+        for (let i = start; i < end; i++) finish(i);
+      }));
+    }
+    await Promise.all(chunks);
+  } finally {
+    if (!opts.pool) await pool.close();
+  }
   return { scores, values };
 }
