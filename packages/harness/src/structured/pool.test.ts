@@ -41,6 +41,24 @@ describe('ValidationPool', () => {
     }
   }, 20_000);
 
+  it('a worker that dies mid-batch costs that item, recorded as an error; the batch it held is still checked', async () => {
+    // Ajv's validator recurses once per level of nesting: 200,000 levels overflow the worker's stack.
+    const single = new ValidationPool({ workers: 1, timeoutMs: 5000, batchSize: 2 });
+    try {
+      const nested = { $ref: '#/$defs/n', $defs: { n: { type: 'array', items: { $ref: '#/$defs/n' } } } };
+      const max = { type: 'integer', maximum: 2 };
+      const out = await single.comply([
+        { schema: max, instance: 1 }, { schema: nested, text: `${'['.repeat(200_000)}${']'.repeat(200_000)}` },
+        { schema: max, instance: 3 }, { schema: max, instance: 2 },
+      ]);
+      expect(out.map((o) => o.status)).toEqual(['valid', 'error', 'invalid', 'valid']);
+      expect(out[1].errors![0]).toMatch(/worker error/);
+      expect(single.restarts).toBe(0);
+    } finally {
+      await single.close();
+    }
+  }, 20_000);
+
   it('keeps working after a restart and returns outcomes in request order', async () => {
     const reqs = Array.from({ length: 50 }, (_, i) => ({ schema: { type: 'integer', maximum: 25 }, instance: i }));
     const out = await pool.comply(reqs);
