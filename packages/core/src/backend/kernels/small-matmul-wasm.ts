@@ -1,6 +1,8 @@
 /**
- * A SIMD wasm loop for many small float32 products (attention's [tokens x head] by [head x tokens]),
- * which the stock kernel runs on a scalar loop at about 1 GFLOP/s. It gives the stock loop's bits:
+ * A SIMD wasm loop for many small float32 products whose k runs past one of the stock loop's
+ * 48-value blocks (shorter ones, attention's among them, run on gemm-wasm.ts with the same bits: see
+ * batch-matmul.ts's `smallBatched`), which the stock kernel runs on a scalar loop at about
+ * 1 GFLOP/s. It gives the stock loop's bits:
  * each output element is a float32 sum over k in increasing order, restarted every 48 values of k
  * and added to the element after each such block, exactly as tfjs-backend-wasm's `slow_batch_matmul`
  * (kBlockSize 48) does; the four lanes of a vector are four neighbouring output columns, so no sum
