@@ -6,9 +6,8 @@
  * them). A variable that takes no decay passes a = 1, which leaves every number as it is. The loop
  * writes new buffers and reads the old ones, as the ops do: a variable's data may be shared.
  */
-import type { WasmBackend, WasmMemory } from '../heap.js';
 import {
-  add, and, bump, f32Add, f32Div, f32FromBits, f32Load, f32Mul, f32Sqrt, f32Store, f32Sub, F32, get, I32, i32, instantiate, moduleBytes, mul, set,
+  add, and, bump, f32Add, f32Div, f32FromBits, f32Load, f32Mul, f32Sqrt, f32Store, f32Sub, F32, get, I32, i32, boundLoop, moduleBytes, mul, set,
   splat, V128, v128Load, v128Store, vAdd, vDiv, vMul, vSqrt, vSub, whileLt,
 } from './wasm-emit.js';
 
@@ -61,9 +60,5 @@ const MODULE = moduleBytes('adamw', PARAMS, [[3, I32], [SCALARS.length, F32], [S
 /** One variable's update; addresses in bytes, then n, then the scalars' float32 bits in SCALARS' order. */
 export type AdamWUpdate = (v: number, g: number, m: number, s: number, newV: number, newM: number, newS: number, n: number, ...scalarBits: number[]) => void;
 
-const instances = new WeakMap<WasmMemory, AdamWUpdate>();
-
-/** The loop bound to the backend's heap, or null where it cannot run (see `instantiate`). */
-export function adamwUpdateFor(backend: WasmBackend): AdamWUpdate | null {
-  return instantiate(MODULE, 'adamw', backend, instances);
-}
+/** The loop bound to the backend's heap, or null where it cannot run (see `boundLoop`). */
+export const adamwUpdateFor = boundLoop<AdamWUpdate>(MODULE, 'adamw');

@@ -7,9 +7,9 @@
  * a time. Each output is one IEEE float32 operation on the same two values, so the bits are the
  * stock kernel's (a test compares them).
  */
-import type { WasmBackend, WasmMemory } from '../heap.js';
+import type { WasmBackend } from '../heap.js';
 import {
-  add, and, bump, f32Add, f32Div, f32Load, f32Mul, f32Store, f32Sub, F32, get, I32, i32, instantiate, moduleBytes, mul, set, splat, V128,
+  add, and, bump, f32Add, f32Div, f32Load, f32Mul, f32Store, f32Sub, F32, get, I32, i32, boundLoop, moduleBytes, mul, set, splat, V128,
   v128Load, v128Store, vAdd, vDiv, vMul, vSub, whileLt,
 } from './wasm-emit.js';
 
@@ -61,12 +61,12 @@ function moduleFor(op: BroadcastOp, axis: BroadcastAxis, smallFirst: boolean): U
 /** out[R, C] = dense op small (or small op dense); arguments are byte addresses and sizes. */
 export type BroadcastBinary = (dense: number, small: number, out: number, rows: number, columns: number) => void;
 
-const modules = new Map<string, { bytes: Uint8Array; instances: WeakMap<WasmMemory, BroadcastBinary> }>();
+const loops = new Map<string, (backend: WasmBackend) => BroadcastBinary | null>();
 
-/** The loop bound to the backend's heap, or null where it cannot run (see `instantiate`). */
+/** The loop bound to the backend's heap, or null where it cannot run (see `boundLoop`). */
 export function broadcastBinaryFor(backend: WasmBackend, op: BroadcastOp, axis: BroadcastAxis, smallFirst: boolean): BroadcastBinary | null {
   const key = `${op}/${axis}/${smallFirst}`;
-  let m = modules.get(key);
-  if (!m) { m = { bytes: moduleFor(op, axis, smallFirst), instances: new WeakMap() }; modules.set(key, m); }
-  return instantiate(m.bytes, 'bcast', backend, m.instances);
+  let loop = loops.get(key);
+  if (!loop) { loop = boundLoop<BroadcastBinary>(moduleFor(op, axis, smallFirst), 'bcast'); loops.set(key, loop); }
+  return loop(backend);
 }

@@ -7,9 +7,8 @@
  * columns, and strips of 16 columns keep four vectors of sums in registers, so each 64-byte line of
  * a row is read once. A test checks it bit for bit against the stock kernel.
  */
-import type { WasmBackend, WasmMemory } from '../heap.js';
 import {
-  add, and, bump, f32Add, f32Load, f32Store, f32Zero, F32, get, I32, i32, instantiate, moduleBytes, mul, set, V128, v128Load,
+  add, and, bump, f32Add, f32Load, f32Store, f32Zero, F32, get, I32, i32, boundLoop, moduleBytes, mul, set, V128, v128Load,
   v128Store, v128Zero, vAdd, whileLt,
 } from './wasm-emit.js';
 
@@ -54,9 +53,5 @@ const MODULE = moduleBytes('colsum', 4, [[6, I32], [4, V128], [1, F32]], body);
 /** out[C] = column sums of x[R, C], both float32; arguments are byte addresses and sizes. */
 export type ColumnSum = (x: number, out: number, rows: number, columns: number) => void;
 
-const instances = new WeakMap<WasmMemory, ColumnSum>();
-
-/** The loop bound to the backend's heap, or null where it cannot run (see `instantiate`). */
-export function columnSumFor(backend: WasmBackend): ColumnSum | null {
-  return instantiate(MODULE, 'colsum', backend, instances);
-}
+/** The loop bound to the backend's heap, or null where it cannot run (see `boundLoop`). */
+export const columnSumFor = boundLoop<ColumnSum>(MODULE, 'colsum');

@@ -5,8 +5,7 @@
  * (or a `subarray` and `set` per row) costs 3-5 ns a word on T-JEPA's rows of 16-64 words; here a
  * row moves 16 bytes at a time. Words are copied, never computed, so the bytes are the same.
  */
-import type { WasmBackend, WasmMemory } from '../heap.js';
-import { add, and, bump, get, I32, i32, i32Load, i32Store, instantiate, moduleBytes, mul, set, v128Load, v128Store, whileLt } from './wasm-emit.js';
+import { add, and, bump, get, I32, i32, i32Load, i32Store, boundLoop, moduleBytes, mul, set, v128Load, v128Store, whileLt } from './wasm-emit.js';
 
 // Parameters: byte addresses of src and dst; the counts of the two outer levels and of rows; words
 // a row; the src and dst strides in bytes of each outer level and of rows.
@@ -46,9 +45,5 @@ const MODULE = moduleBytes('copyrows', 12, [[12, I32]], body);
  */
 export type CopyRows = (src: number, dst: number, na: number, nb: number, rows: number, words: number, sa: number, da: number, sb: number, db: number, ss: number, ds: number) => void;
 
-const instances = new WeakMap<WasmMemory, CopyRows>();
-
-/** The loop bound to the backend's heap, or null where it cannot run (see `instantiate`). */
-export function copyRowsFor(backend: WasmBackend): CopyRows | null {
-  return instantiate(MODULE, 'copyrows', backend, instances);
-}
+/** The loop bound to the backend's heap, or null where it cannot run (see `boundLoop`). */
+export const copyRowsFor = boundLoop<CopyRows>(MODULE, 'copyrows');

@@ -9,11 +9,10 @@
  * tf.dropout's mask from each draw: the draw rounded to float32, `u + keep` in float32,
  * `>= 1 ? scale : 0`. Piece k fills out[k * length, (k + 1) * length).
  */
-import type { WasmBackend, WasmMemory } from '../heap.js';
 import { ALEA_MULTIPLIER, TWO_TO_MINUS_32 } from '../../train/alea.js';
 import {
   add, bump, f32Const, f32FromBits, f32Store, f32x4Ge, f32x4Lane, f64Const, f64FromI32, f64FromU32, f64Mul, f64x2Add, f64x2Floor,
-  f64x2Mul, f64x2ReplaceLane, f64x2Splat, f64x2Sub, f64x2ToF32x4, get, I32, i32, instantiate, moduleBytes, mul, set, splat, V128, vAdd,
+  f64x2Mul, f64x2ReplaceLane, f64x2Splat, f64x2Sub, f64x2ToF32x4, get, I32, i32, boundLoop, moduleBytes, mul, set, splat, V128, vAdd,
   vAnd, whileLt,
 } from './wasm-emit.js';
 
@@ -72,9 +71,5 @@ const MODULE = moduleBytes('mask', PARAMS, [[2 + STREAMS, I32], [4 * PAIRS + 7, 
  */
 export type DropoutMask = (out: number, length: number, keepBits: number, scaleBits: number, ...words: number[]) => void;
 
-const instances = new WeakMap<WasmMemory, DropoutMask>();
-
-/** The loop bound to the backend's heap, or null where it cannot run (see `instantiate`). */
-export function dropoutMaskFor(backend: WasmBackend): DropoutMask | null {
-  return instantiate(MODULE, 'mask', backend, instances);
-}
+/** The loop bound to the backend's heap, or null where it cannot run (see `boundLoop`). */
+export const dropoutMaskFor = boundLoop<DropoutMask>(MODULE, 'mask');

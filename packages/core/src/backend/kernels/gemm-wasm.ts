@@ -13,9 +13,8 @@
  * transposed left operand through its strides, which on the mid-sized products of a small
  * transformer's training step (weight gradients above all) is worth more than packing.
  */
-import type { WasmBackend, WasmMemory } from '../heap.js';
 import {
-  add, and, bump, f32Add, f32Load, f32Mul, f32Store, f32Zero, F32, get, I32, i32, instantiate, moduleBytes, mul, set, splat, V128,
+  add, and, bump, f32Add, f32Load, f32Mul, f32Store, f32Zero, F32, get, I32, i32, boundLoop, moduleBytes, mul, set, splat, V128,
   v128Load, v128Store, v128Zero, vAdd, vMul, whileLt,
 } from './wasm-emit.js';
 
@@ -105,9 +104,5 @@ const MODULE = moduleBytes('gemm', 11, [[15, I32], [11, V128], [6, F32]], body);
 export type Gemm = (a: number, b: number, out: number, m: number, k: number, n: number, aRowStride: number, aColStride: number,
   batch: number, aBatchStride: number, bBatchStride: number) => void;
 
-const instances = new WeakMap<WasmMemory, Gemm>();
-
-/** The GEMM bound to the backend's heap, or null where it cannot run (see `instantiate`). */
-export function gemmFor(backend: WasmBackend): Gemm | null {
-  return instantiate(MODULE, 'gemm', backend, instances);
-}
+/** The GEMM bound to the backend's heap, or null where it cannot run (see `boundLoop`). */
+export const gemmFor = boundLoop<Gemm>(MODULE, 'gemm');

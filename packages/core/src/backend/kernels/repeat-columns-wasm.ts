@@ -3,8 +3,7 @@
  * gradient's broadcast of dy / n over the reduced axis). Each row's 32-bit word is splatted and
  * stored four at a time, so values (NaN payloads too) are copied, never computed.
  */
-import type { WasmBackend, WasmMemory } from '../heap.js';
-import { add, and, bump, get, I32, i32, i32Load, i32Store, instantiate, moduleBytes, mul, set, splatI32, V128, v128Store, whileLt } from './wasm-emit.js';
+import { add, and, bump, get, I32, i32, i32Load, i32Store, boundLoop, moduleBytes, mul, set, splatI32, V128, v128Store, whileLt } from './wasm-emit.js';
 
 // Parameters: byte addresses of x and out; R, C.
 const [X, O, R, C] = [0, 1, 2, 3];
@@ -34,9 +33,5 @@ const MODULE = moduleBytes('repeat', 4, [[5, I32], [1, V128]], body);
 /** out[r, c] = x[r] for a [R, 1] x of 32-bit values; arguments are byte addresses and sizes. */
 export type RepeatColumns = (x: number, out: number, rows: number, columns: number) => void;
 
-const instances = new WeakMap<WasmMemory, RepeatColumns>();
-
-/** The loop bound to the backend's heap, or null where it cannot run (see `instantiate`). */
-export function repeatColumnsFor(backend: WasmBackend): RepeatColumns | null {
-  return instantiate(MODULE, 'repeat', backend, instances);
-}
+/** The loop bound to the backend's heap, or null where it cannot run (see `boundLoop`). */
+export const repeatColumnsFor = boundLoop<RepeatColumns>(MODULE, 'repeat');

@@ -12,9 +12,8 @@
  * it reads and writes the tensors where they lie. The tests check it bit for bit against the stock
  * kernel.
  */
-import type { WasmBackend, WasmMemory } from '../heap.js';
 import {
-  add, and, bump, f32Add, f32Load, f32Mul, f32Store, f32Zero, F32, get, I32, i32, instantiate, ltu, moduleBytes, mul, select, set,
+  add, and, bump, f32Add, f32Load, f32Mul, f32Store, f32Zero, F32, get, I32, i32, ltu, boundLoop, moduleBytes, mul, select, set,
   splat, V128, v128Load, v128Store, v128Zero, vAdd, vMul, whileLt,
 } from './wasm-emit.js';
 
@@ -82,13 +81,9 @@ const MODULE = moduleBytes('bmm', 9, [[11, I32], [2, V128], [2, F32]], body);
 
 export type SmallMatMul = (a: number, b: number, out: number, batch: number, m: number, k: number, n: number, aStride: number, bStride: number) => void;
 
-const instances = new WeakMap<WasmMemory, SmallMatMul>();
-
 /**
- * The loop bound to the backend's heap, or null where it cannot run (see `instantiate`). Arguments
+ * The loop bound to the backend's heap, or null where it cannot run (see `boundLoop`). Arguments
  * are byte addresses in that heap; `aStride` and `bStride` are the bytes between batch elements (0 for an
  * operand shared by all of them); the output is dense [batch, m, n].
  */
-export function smallMatMulFor(backend: WasmBackend): SmallMatMul | null {
-  return instantiate(MODULE, 'bmm', backend, instances);
-}
+export const smallMatMulFor = boundLoop<SmallMatMul>(MODULE, 'bmm');

@@ -71,18 +71,22 @@ export function moduleBytes(fn: string, params: number, locals: [number, number]
 }
 
 /**
- * The exported function of `bytes` bound to the backend's heap, instantiated once per heap and
- * cached in `cache`; null where the backend exposes no heap memory or this engine rejects the
- * module (no wasm SIMD). The function's arguments are byte addresses in that heap (`heapAddress`).
+ * The exported function `fn` of `bytes`, as a function of the backend: bound to the backend's heap,
+ * instantiated once per heap; null where the backend exposes no heap memory or this engine rejects
+ * the module (no wasm SIMD). The function's arguments are byte addresses in that heap
+ * (`heapAddress`).
  */
-export function instantiate<F>(bytes: Uint8Array, fn: string, backend: WasmBackend, cache: WeakMap<WasmMemory, F>): F | null {
-  const memory = backend.wasm?.asm?.memory;
-  if (!memory) return null;
-  const hit = cache.get(memory);
-  if (hit) return hit;
-  if (!WebAssembly.validate(bytes)) return null;
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-  const f = instance.exports[fn] as F;
-  cache.set(memory, f);
-  return f;
+export function boundLoop<F>(bytes: Uint8Array, fn: string): (backend: WasmBackend) => F | null {
+  const cache = new WeakMap<WasmMemory, F>();
+  return (backend) => {
+    const memory = backend.wasm?.asm?.memory;
+    if (!memory) return null;
+    const hit = cache.get(memory);
+    if (hit) return hit;
+    if (!WebAssembly.validate(bytes)) return null;
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
+    const f = instance.exports[fn] as F;
+    cache.set(memory, f);
+    return f;
+  };
 }
