@@ -129,7 +129,8 @@ async function score(samples: Sample[], opts: ScoreOptions, keepValues: boolean)
   };
 
   const compiler = opts.inline;
-  if (compiler || !samples.some((s) => s.schema !== undefined)) {
+  const toCheck = samples.reduce((k, s) => k + (s.schema !== undefined ? 1 : 0), 0);
+  if (compiler || !toCheck) {
     for (let i = 0; i < n; i++) {
       prepare(i);
       const p = prepared[i].parsed;
@@ -144,7 +145,7 @@ async function score(samples: Sample[], opts: ScoreOptions, keepValues: boolean)
   // batch comes back, while the workers check later chunks.
   const pool = opts.pool ?? new ValidationPool({ timeoutMs: opts.timeoutMs, workers: opts.workers });
   try {
-    const size = pool.batchSizeFor(samples.reduce((k, s) => k + (s.schema !== undefined ? 1 : 0), 0));
+    const size = pool.batchSizeFor(toCheck);
     const chunks: Promise<void>[] = [];
     for (let start = 0; start < n; start += size) {
       const end = Math.min(n, start + size);
