@@ -112,6 +112,11 @@ describe('repro command line', () => {
     expect(opt.code).toBe(2);
     expect(opt.err).toMatch(/Unknown option '--frce'/);
     expect(repro(['run', 'engine', '--seeds', '1,x']).err).toMatch(/--seeds takes comma-separated integers/);
+    const ds = repro(['run', 'tabular-ssl', '--datasets', 'california-housing,adlt']);
+    expect(ds.code).toBe(2);
+    expect(ds.err).toMatch(/unknown dataset of suite tabular-ssl \(profile quick\) 'adlt'\. Did you mean 'adult'\?/);
+    expect(repro(['run', '--all', '--datasets', 'adlt']).err).toMatch(/unknown dataset of any suite \(profile quick\) 'adlt'\. Did you mean 'adult'\?/);
+    expect(repro(['run', 'engine', '--datasets', ',']).err).toMatch(/--datasets takes comma-separated dataset ids/);
     expect(repro(['ls', 'suits']).err).toMatch(/Did you mean 'suites'/);
   });
 

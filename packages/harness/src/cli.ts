@@ -12,7 +12,7 @@ import {
 } from '@repro/core';
 import { REGISTRY } from './registry.js';
 import { listSuites, suiteMeta, type SuiteSpec } from './spec.js';
-import { defaultJobs, runSuite, summaryTable, type RunRow } from './runner.js';
+import { defaultJobs, planAll, runSuite, summaryTable, type RunRow } from './runner.js';
 import { UnknownNameError } from './didyoumean.js';
 import { EXTRACT_MODES, type ExtractMode } from './structured/extract.js';
 import { formatSummary, scoreFile } from './structured/score-file.js';
@@ -50,6 +50,8 @@ Options:
   --profile quick|full   quick (default) runs in minutes on 2 CPU cores; full is the paper's scale
   --seeds 1,2,3          seeds to run (default: the suite's)
   --arms a,b             arms to run (default: all)
+  --datasets a,b         datasets to run (default: all of the profile's); with --all, only
+                         the suites that have one of them run
   --backend NAME         ${BACKENDS.join(', ')} (default: the first that loads; or REPRO_BACKEND)
   --force                rerun and overwrite existing records
   --jobs N               run N runs at once, each in a child process. The wasm
@@ -166,7 +168,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'run': {
       const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, strict: true, options: {
-        profile: { type: 'string', default: 'quick' }, seeds: { type: 'string' }, arms: { type: 'string' }, backend: { type: 'string' },
+        profile: { type: 'string', default: 'quick' }, seeds: { type: 'string' }, arms: { type: 'string' }, datasets: { type: 'string' }, backend: { type: 'string' },
         force: { type: 'boolean', default: false }, 'no-leaderboard': { type: 'boolean', default: false }, all: { type: 'boolean', default: false },
         jobs: { type: 'string' },
       } });
@@ -177,11 +179,14 @@ async function main(argv: string[]): Promise<number> {
       if (!/^\d+$/.test(jobsText) || jobs < 1) throw new UsageError(`${values.jobs === undefined ? 'REPRO_JOBS' : '--jobs'} takes a positive integer, got ${JSON.stringify(jobsText)}`);
       if (values.backend && !(BACKENDS as readonly string[]).includes(values.backend)) throw new UnknownNameError('backend', values.backend, [...BACKENDS]);
       const suites = listSuites();
-      const chosen = values.all ? suites : [pickSuite(positionals[0], suites)];
+      const profile = values.profile as Profile;
+      const datasets = values.datasets?.split(',').map((s) => s.trim()).filter(Boolean);
+      if (datasets && !datasets.length) throw new UsageError(`--datasets takes comma-separated dataset ids, got ${JSON.stringify(values.datasets)}`);
+      const chosen = values.all ? planAll(suites, profile, datasets) : [{ spec: pickSuite(positionals[0], suites), datasets }];
       const rows: RunRow[] = [];
-      for (const spec of chosen) {
+      for (const { spec, datasets: some } of chosen) {
         rows.push(...(await runSuite(spec, REGISTRY, {
-          profile: values.profile as Profile, seeds: parseSeeds(values.seeds), arms: values.arms?.split(',').map((s) => s.trim()),
+          profile, seeds: parseSeeds(values.seeds), arms: values.arms?.split(',').map((s) => s.trim()), datasets: some,
           force: values.force, backend: values.backend, jobs,
         })).map((r) => ({ ...r, arm: chosen.length > 1 ? `${spec.id}/${r.arm}` : r.arm })));
       }

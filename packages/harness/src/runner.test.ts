@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { initBackend, listRecordFiles, readRecord, repoRoot } from '@repro/core';
 import { useSharedMirror } from '@repro/core/testing';
-import { defaultJobs, runSuite, summaryTable } from './runner.js';
+import { defaultJobs, planAll, runSuite, suiteDatasets, summaryTable } from './runner.js';
 import { loadSuiteFile, type SuiteSpec } from './spec.js';
 import type { ArmMethod } from './arms/types.js';
 import { engineTfjs } from './arms/engine.js';
@@ -63,6 +63,34 @@ describe('the suite runner', () => {
     const full = listRecordFiles(root).filter((f) => f.includes('/full/'));
     expect(full).toHaveLength(1);
     expect(readRecord(full[0]).metrics.score).toBe(20);
+  });
+
+  it('runs only the datasets asked for, among the profile\'s, and names the others on a typo', async () => {
+    const root = tmp();
+    calls = 0;
+    const spec = suite({ datasets: ['synthetic', 'external'], arms: [{ id: 'good', method: 'fake.good' }], seeds: [1] });
+    const rows = await runSuite(spec, registry, { resultsRoot: root, log: quiet, datasets: ['external'] });
+    expect(rows.map((r) => `${r.dataset}:${r.status}`)).toEqual(['external:ok']);
+    expect(calls).toBe(1);
+    expect(listRecordFiles(root).map((f) => path.relative(root, f))).toEqual([path.join('records', 'demo', 'v1', 'quick', 'good', 'external', 'seed-1.json')]);
+    await expect(runSuite(spec, registry, { resultsRoot: root, log: quiet, datasets: ['synthetc'] }))
+      .rejects.toThrow(/unknown dataset of suite demo \(profile quick\) 'synthetc'\. Did you mean 'synthetic'/);
+    // The full profile's own datasets replace the suite's, so only they can be chosen there.
+    const full = suite({ arms: [{ id: 'good', method: 'fake.good' }], seeds: [1], profiles: { quick: {}, full: { datasets: ['external'] } } });
+    await expect(runSuite(full, registry, { resultsRoot: root, log: quiet, profile: 'full', datasets: ['synthetic'] })).rejects.toThrow(/profile full\) 'synthetic'/);
+    expect(suiteDatasets(full, 'full')).toEqual(['external']);
+    expect(suiteDatasets(full, 'quick')).toEqual(['synthetic']);
+  });
+
+  it('with --all and datasets, plans only the suites that have one of them', () => {
+    const a = suite({ id: 'a', datasets: ['synthetic', 'optdigits'] });
+    const b = suite({ id: 'b', datasets: ['adult'] });
+    const c = suite({ id: 'c', datasets: ['synthetic'], profiles: { quick: {}, full: { datasets: ['adult'] } } });
+    const ids = (plan: ReturnType<typeof planAll>) => plan.map((p) => `${p.spec.id}:${p.datasets?.join('+') ?? 'all'}`);
+    expect(ids(planAll([a, b, c], 'quick'))).toEqual(['a:all', 'b:all', 'c:all']);
+    expect(ids(planAll([a, b, c], 'quick', ['synthetic']))).toEqual(['a:synthetic', 'c:synthetic']);
+    expect(ids(planAll([a, b, c], 'full', ['adult', 'optdigits']))).toEqual(['a:optdigits', 'b:adult', 'c:adult']);
+    expect(() => planAll([a, b, c], 'quick', ['adlt'])).toThrow(/unknown dataset of any suite \(profile quick\) 'adlt'\. Did you mean 'adult'/);
   });
 
   it('rejects unknown arms and methods with suggestions, and skips missing datasets', async () => {

@@ -24,6 +24,8 @@ export interface RunOptions {
   profile?: Profile;
   seeds?: number[];
   arms?: string[];
+  /** Datasets to run, among those of the suite's profile (default: all of them). */
+  datasets?: string[];
   force?: boolean;
   backend?: string;
   resultsRoot?: string;
@@ -68,6 +70,25 @@ async function resolveDataset(id: string): Promise<{ info: DatasetInfo } | { mis
   return { info: { id, sha256: digest, files } };
 }
 
+/** The datasets a suite runs in a profile: a profile may name its own (the full profile's paper-scale data). */
+export function suiteDatasets(spec: SuiteSpec, profile: Profile): string[] {
+  const own = spec.profiles[profile]?.datasets;
+  return Array.isArray(own) ? own as string[] : spec.datasets;
+}
+
+/**
+ * `repro run --all`: every suite, or with `datasets` only the suites that have one of them, each
+ * with the ones it has. A name need only be in one suite; a name in none is an error.
+ */
+export function planAll(suites: SuiteSpec[], profile: Profile, datasets?: string[]): { spec: SuiteSpec; datasets?: string[] }[] {
+  if (!datasets) return suites.map((spec) => ({ spec }));
+  const known = [...new Set(suites.flatMap((s) => suiteDatasets(s, profile)))];
+  for (const d of datasets) if (!known.includes(d)) throw new UnknownNameError(`dataset of any suite (profile ${profile})`, d, known);
+  return suites
+    .map((spec) => ({ spec, datasets: datasets.filter((d) => suiteDatasets(spec, profile).includes(d)) }))
+    .filter((p) => p.datasets.length);
+}
+
 export async function runSuite(spec: SuiteSpec, registry: Record<string, ArmMethod>, opts: RunOptions = {}): Promise<RunRow[]> {
   const profile = opts.profile ?? 'quick';
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
@@ -81,10 +102,9 @@ export async function runSuite(spec: SuiteSpec, registry: Record<string, ArmMeth
   for (const a of opts.arms ?? []) if (!armIds.includes(a)) throw new UnknownNameError(`arm of suite ${spec.id}`, a, armIds);
   const arms = spec.arms.filter((a) => !opts.arms || opts.arms.includes(a.id));
   const seeds = opts.seeds ?? spec.seeds;
-
-  // A profile may run on other datasets than the suite's (the full profile's paper-scale data).
-  const profileDatasets = spec.profiles[profile].datasets;
-  const datasets = Array.isArray(profileDatasets) ? profileDatasets as string[] : spec.datasets;
+  const suiteSets = suiteDatasets(spec, profile);
+  for (const d of opts.datasets ?? []) if (!suiteSets.includes(d)) throw new UnknownNameError(`dataset of suite ${spec.id} (profile ${profile})`, d, suiteSets);
+  const datasets = suiteSets.filter((d) => !opts.datasets || opts.datasets.includes(d));
 
   await initBackend(opts.backend ? { prefer: opts.backend } : {});
   const backend = backendInfo();
