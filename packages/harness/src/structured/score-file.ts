@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseJson } from '@repro/core';
-import { parseRecorded } from '../providers/recorded.js';
+import { readRecorded } from '../providers/recorded.js';
 import { aggregate, type Rate, type ScoreSummary } from './aggregate.js';
 import type { ExtractMode } from './extract.js';
 import { scoreSamples, type Sample, type SampleScore } from './score.js';
@@ -45,7 +45,7 @@ function jsonlObjects(file: string, problems: string[]): { line: number; row: Re
 export async function scoreFile(o: ScoreFileOptions): Promise<ScoreFileResult> {
   if (o.schema && o.schemasField) throw new Error('give --schema or --schemas-field, not both');
   const problems: string[] = [];
-  const rec = parseRecorded(readFileSync(o.outputs, 'utf8'), o.outputs);
+  const rec = readRecorded(o.outputs);
   problems.push(...rec.problems);
   const schema = o.schema ? readJsonFileStrict(o.schema, 'schema') : undefined;
   const gold = new Map<string, unknown>();
