@@ -7,7 +7,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { baseRecord, failedRecord, finish, type RunJob, type RunRow } from './run-job.js';
+import { baseRecord, failedRecord, finish, jobEnv, type RunJob, type RunRow } from './run-job.js';
 
 /** A compiled module beside this one (tests run the TypeScript sources; children need the build). */
 function compiled(name: string): string {
@@ -67,12 +67,13 @@ export async function runInChildren(jobs: RunJob[], n: number, opts: ChildPoolOp
       const i = next++;
       const t0 = performance.now();
       const base = baseRecord(jobs[i]);
+      const env = jobEnv(jobs[i]);
       child ??= startChild();
       try {
         rows[i] = await runIn(child, jobs[i], opts);
       } catch (e) {
         child = null;
-        rows[i] = finish(jobs[i], failedRecord(jobs[i], `Error: ${(e as Error).message}`, (performance.now() - t0) / 1000, base), opts.log);
+        rows[i] = finish(jobs[i], failedRecord(jobs[i], `Error: ${(e as Error).message}`, (performance.now() - t0) / 1000, base, env), opts.log);
       }
     }
     if (child) await stop(child);

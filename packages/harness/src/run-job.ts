@@ -37,12 +37,17 @@ export function baseRecord(job: RunJob) {
   };
 }
 
-const runEnv = (job: RunJob) => ({ ...captureEnv(backendInfo()), concurrentRuns: job.concurrentRuns });
+/**
+ * The environment a record carries. Taken when the run starts: the commit and thread settings are
+ * those of the code that runs, even when the run takes hours and the checkout moves on meanwhile
+ * (captureEnv keeps its first reading of them for the process).
+ */
+export const jobEnv = (job: RunJob) => ({ ...captureEnv(backendInfo()), concurrentRuns: job.concurrentRuns });
 
 /** The record of a run that did not finish: its error, no metrics. */
-export function failedRecord(job: RunJob, error: string, seconds: number, base = baseRecord(job)): ResultRecord {
+export function failedRecord(job: RunJob, error: string, seconds: number, base = baseRecord(job), env = jobEnv(job)): ResultRecord {
   return { ...base, status: 'failed', error, metrics: {}, timings: { totalSeconds: seconds },
-    config: { method: job.arm.method, ...armConfig(job.spec, job.arm, job.profile) }, env: runEnv(job) };
+    config: { method: job.arm.method, ...armConfig(job.spec, job.arm, job.profile) }, env };
 }
 
 /** Runs one job in this process and writes its record: ok, or failed with the error (never a partial record). */
@@ -52,16 +57,17 @@ export async function runJob(job: RunJob, method: ArmMethod, log: (line: string)
   log(`${label}: running`);
   const t0 = performance.now();
   const base = baseRecord(job);
+  const env = jobEnv(job);
   const config = armConfig(spec, arm, profile);
   let record: ResultRecord;
   try {
     const res = await method.run({ suite: spec, arm, dataset: job.dataset.id, seed, profile, config, log: (l) => log(`${label}: ${l}`) });
     const seconds = (performance.now() - t0) / 1000;
     record = { ...base, status: 'ok', metrics: res.metrics, timings: { totalSeconds: seconds, ...(res.timings ?? {}) },
-      config: { method: arm.method, ...config, ...(res.config ?? {}) }, notes: res.notes, artifacts: res.artifacts, env: runEnv(job) };
+      config: { method: arm.method, ...config, ...(res.config ?? {}) }, notes: res.notes, artifacts: res.artifacts, env };
   } catch (e) {
     const err = e as Error;
-    record = failedRecord(job, `${err.name}: ${err.message}`, (performance.now() - t0) / 1000, base);
+    record = failedRecord(job, `${err.name}: ${err.message}`, (performance.now() - t0) / 1000, base, env);
   }
   return finish(job, record, log);
 }

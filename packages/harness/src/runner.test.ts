@@ -140,6 +140,8 @@ export const REGISTRY = {
   'fake.meet': { name: 'fake.meet', summary: '', run: meet },
   'fake.bad': { name: 'fake.bad', summary: '', run: async (ctx) => { throw new Error('diverged at seed ' + ctx.seed); } },
   'fake.crash': { name: 'fake.crash', summary: '', run: async () => process.exit(3) },
+  // Changes what the environment reads while it runs, as a checkout that moves on under a long run.
+  'fake.threads': { name: 'fake.threads', summary: '', run: async () => { process.env.OMP_NUM_THREADS = '7'; return { metrics: { score: 1 } }; } },
 };
 `;
 
@@ -149,7 +151,7 @@ describe('the suite runner with --jobs', () => {
     writeFileSync(path.join(dir, 'registry.mjs'), CHILD_REGISTRY);
     return { dir, module: pathToFileURL(path.join(dir, 'registry.mjs')).href };
   };
-  const parentRegistry: Record<string, ArmMethod> = Object.fromEntries(['fake.meet', 'fake.bad', 'fake.crash']
+  const parentRegistry: Record<string, ArmMethod> = Object.fromEntries(['fake.meet', 'fake.bad', 'fake.crash', 'fake.threads']
     .map((name) => [name, { name, summary: '', run: async () => ({ metrics: { pid: process.pid } }) }]));
 
   it('runs jobs at once in child processes, keeps the row order, and survives a child that dies', async () => {
@@ -172,6 +174,16 @@ describe('the suite runner with --jobs', () => {
     expect(lines).toContain('[demo] meet / synthetic / seed 2: met');
     expect(lines.filter((l) => l.startsWith('[demo] crash / synthetic / seed 1: '))).toEqual([
       '[demo] crash / synthetic / seed 1: running', expect.stringMatching(/^\[demo\] crash \/ synthetic \/ seed 1: failed in [\d.]+ s \(Error: its child process exited before finishing \(code 3\)\)$/)]);
+  }, 60_000);
+
+  it('records the environment a run started in, not the one it ended in', async () => {
+    const { module } = childRegistry();
+    const root = tmp();
+    const rows = await runSuite(suite({ arms: [{ id: 'threads', method: 'fake.threads' }] }), parentRegistry,
+      { resultsRoot: root, log: quiet, backend: 'cpu', jobs: 2, registryModule: module });
+    expect(rows.map((r) => r.status)).toEqual(['ok', 'ok']);
+    const records = listRecordFiles(root).map(readRecord);
+    expect(records.map((r) => r.env.threads.OMP_NUM_THREADS)).toEqual([process.env.OMP_NUM_THREADS ?? null, process.env.OMP_NUM_THREADS ?? null]);
   }, 60_000);
 
   it('runs a timed suite one run at a time, in this process', async () => {
