@@ -72,7 +72,7 @@ async function resolveDataset(id: string): Promise<{ info: DatasetInfo } | { mis
 
 /** The datasets a suite runs in a profile: a profile may name its own (the full profile's paper-scale data). */
 export function suiteDatasets(spec: SuiteSpec, profile: Profile): string[] {
-  const own = spec.profiles[profile]?.datasets;
+  const own = spec.profiles[profile].datasets;
   return Array.isArray(own) ? own as string[] : spec.datasets;
 }
 
