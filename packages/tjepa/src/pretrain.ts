@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
-import { adamw, concatTyped, formatDuration, NonFiniteError, readCheckpoint, Rng, writeCheckpoint, type Checkpoint, type Optimizer, type RngState } from '@repro/core';
+import { adamw, captureEnv, concatTyped, formatDuration, NonFiniteError, readCheckpoint, Rng, writeCheckpoint, type Checkpoint, type Optimizer, type RngState } from '@repro/core';
 import { maskBounds, sampleMasks, type BatchMasks, type MaskBounds, type MaskIndexing, type MaskShares } from './masks.js';
 import { gatherTokens } from './layers.js';
 import { createEncoder, createPredictor, disposeEncoder, encode, encoderParams, jepaLoss, predict, predictorParams, type Encoder, type Predictor, type TjepaShape } from './model.js';
@@ -47,9 +47,10 @@ export interface EpochStats { epoch: number; loss: number; embStd: number; meanP
 
 /**
  * For a run resumed from a checkpoint: `resumedAtEpoch`, the last epoch the checkpoint had
- * finished, and `earlierSeconds`, the pretraining time the processes before this one spent.
+ * finished, and `earlierSeconds`, the pretraining time the processes before this one spent;
+ * `resumedFromCommit` when the checkpoint was written by another commit than this run's.
  */
-export interface Pretrained { target: Encoder; history: EpochStats[]; steps: number; resumedAtEpoch?: number; earlierSeconds?: number }
+export interface Pretrained { target: Encoder; history: EpochStats[]; steps: number; resumedAtEpoch?: number; earlierSeconds?: number; resumedFromCommit?: string }
 
 /**
  * Checkpointing of a long pretraining run. At the end of an epoch, once `everySeconds` have passed
@@ -58,7 +59,17 @@ export interface Pretrained { target: Encoder; history: EpochStats[]; steps: num
  * the same bits as an uninterrupted run. The file is deleted when the run finishes. One for
  * different settings is ignored (and replaced at the next write).
  */
-export interface CheckpointOptions { file: string; everySeconds?: number }
+export interface CheckpointOptions {
+  file: string;
+  everySeconds?: number;
+  /**
+   * The commit of the code that runs, kept in the checkpoint (default: the checkout's, as result
+   * records read it). A run of hours may be resumed after the code changed; the checkpoint's key
+   * covers settings, seed and data only, so a resume under another commit is said in the log and
+   * in `resumedFromCommit`, not refused: the change may not touch the computation.
+   */
+  commit?: string | null;
+}
 
 /** Collapse monitors on a batch of embeddings [B, T, H], mean-pooled: per-dimension std across the batch, mean pairwise distance. */
 export function collapseStats(z: tf.Tensor3D): { embStd: number; meanPairwiseDistance: number } {
@@ -277,6 +288,7 @@ export async function pretrain(data: TabularData, shape: TjepaShape, cfg: Pretra
   const ck = opts.checkpoint;
   // What a checkpoint must match to be resumed: the run's settings, seed and number of rows.
   const key = createHash('sha256').update(JSON.stringify({ shape, cfg, seed, rows: N })).digest('hex').slice(0, 16);
+  const commit = ck ? (ck.commit === undefined ? captureEnv().git.sha : ck.commit) : null;
   const start = performance.now();
   let lastWrite = start;
   let writable = true;
@@ -284,7 +296,7 @@ export async function pretrain(data: TabularData, shape: TjepaShape, cfg: Pretra
   let resumed: ReturnType<typeof resumeFrom> = null;
   const history: EpochStats[] = [];
   try {
-    resumed = ck ? resumeFrom(ck.file, key, trainer, orderRng, opts.log) : null;
+    resumed = ck ? resumeFrom(ck.file, key, commit, trainer, orderRng, opts.log) : null;
     if (resumed) history.push(...resumed.history);
     for (let epoch = history.length + 1; epoch <= cfg.epochs; epoch++) {
       const t0 = performance.now();
@@ -304,7 +316,7 @@ export async function pretrain(data: TabularData, shape: TjepaShape, cfg: Pretra
         const { meta, arrays } = trainer.getState();
         const seconds = (resumed?.seconds ?? 0) + (performance.now() - start) / 1000;
         try {
-          writeCheckpoint(ck.file, { key, epoch, history, order: orderRng.getState(), seconds, trainer: meta }, arrays);
+          writeCheckpoint(ck.file, { key, commit, epoch, history, order: orderRng.getState(), seconds, trainer: meta }, arrays);
           if (!announced) opts.log?.(`pretrain: checkpoint ${ck.file} written after epoch ${epoch}, and after later epochs every ${ck.everySeconds ?? 300} s; if the run stops, the same command resumes from it`);
           announced = true;
         } catch (e) {
@@ -325,11 +337,16 @@ export async function pretrain(data: TabularData, shape: TjepaShape, cfg: Pretra
   }
   trainer.dispose();
   if (ck && existsSync(ck.file)) rmSync(ck.file);
-  return { target: trainer.target, history, steps: trainer.steps, ...(resumed ? { resumedAtEpoch: resumed.history.length, earlierSeconds: resumed.seconds } : {}) };
+  return {
+    target: trainer.target, history, steps: trainer.steps,
+    ...(resumed ? { resumedAtEpoch: resumed.history.length, earlierSeconds: resumed.seconds } : {}),
+    ...(resumed?.commit ? { resumedFromCommit: resumed.commit } : {}),
+  };
 }
 
 /** Loads a matching checkpoint into the trainer and the order stream; null when there is none to resume. */
-function resumeFrom(file: string, key: string, trainer: Trainer, orderRng: Rng, log?: (l: string) => void): { history: EpochStats[]; seconds: number } | null {
+/** `commit` in the answer: the checkpoint's, where it differs from this run's. */
+function resumeFrom(file: string, key: string, commit: string | null, trainer: Trainer, orderRng: Rng, log?: (l: string) => void): { history: EpochStats[]; seconds: number; commit?: string } | null {
   const c = readCheckpoint(file);
   if (!c) return null;
   if (c.meta.key !== key) {
@@ -339,5 +356,8 @@ function resumeFrom(file: string, key: string, trainer: Trainer, orderRng: Rng, 
   trainer.setState({ meta: c.meta.trainer as Record<string, unknown>, arrays: c.arrays });
   orderRng.setState(c.meta.order as RngState);
   log?.(`pretrain: resuming from checkpoint ${file} after epoch ${c.meta.epoch} (${(c.meta.seconds as number).toFixed(0)} s of pretraining so far)`);
-  return { history: c.meta.history as EpochStats[], seconds: c.meta.seconds as number };
+  const written = typeof c.meta.commit === 'string' ? c.meta.commit : null;
+  const other = written && commit && written !== commit ? written : undefined;
+  if (other) log?.(`pretrain: that checkpoint was written by commit ${other.slice(0, 10)} and this is ${commit!.slice(0, 10)}: epochs 1-${c.meta.epoch} ran on that code`);
+  return { history: c.meta.history as EpochStats[], seconds: c.meta.seconds as number, ...(other ? { commit: other } : {}) };
 }

@@ -33,6 +33,7 @@ export async function runTabularSsl(arm: TabularArm, dataset: string, seed: numb
     let pretrainInfo: Record<string, number> = {};
     let earlier = 0;
     let resumedAtEpoch: number | undefined;
+    let resumedFromCommit: string | undefined;
     if (arm === 'mlp-raw') features = rawFeatures(task);
     else {
       const t0 = performance.now();
@@ -42,6 +43,7 @@ export async function runTabularSsl(arm: TabularArm, dataset: string, seed: numb
         const p = await pretrain(rows, shape, cfg.pretrain, seed, { log, checkpoint: opts.checkpoint });
         earlier = p.earlierSeconds ?? 0;
         resumedAtEpoch = p.resumedAtEpoch;
+        resumedFromCommit = p.resumedFromCommit;
         rows.numeric.dispose(); rows.categorical?.dispose();
         enc = p.target;
         const last = p.history[p.history.length - 1];
@@ -58,7 +60,7 @@ export async function runTabularSsl(arm: TabularArm, dataset: string, seed: numb
     const metrics: Record<string, number | null> = task.kind === 'classification'
       ? { accuracy: res.metric, val_accuracy: res.valMetric }
       : { rmse: res.metric, rmse_std: res.rmseStd ?? null, val_rmse: res.valMetric };
-    return { metrics: { ...metrics, best_epoch: res.bestEpoch, epochs: res.epochs, ...pretrainInfo }, featureDim: features.dim, resumedAtEpoch };
+    return { metrics: { ...metrics, best_epoch: res.bestEpoch, epochs: res.epochs, ...pretrainInfo }, featureDim: features.dim, resumedAtEpoch, resumedFromCommit };
   } finally {
     disposeTask(task);
   }

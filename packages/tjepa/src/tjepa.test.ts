@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend, Rng } from '@repro/core';
+import { captureEnv, initBackend, readCheckpoint, Rng } from '@repro/core';
 import { readGolden } from '@repro/core/testing';
 import { encoderPositionalEncoding, predictorPositionalEncoding } from './pe.js';
 import { maskBounds, pyRound, sampleMasks, sampleSize } from './masks.js';
@@ -375,7 +375,7 @@ describe('model', () => {
     expect(tf.memory().numTensors).toBe(before);
   }, 60_000);
 
-  it('an interrupted pretraining run resumes from its checkpoint with the same bits; one for other settings is ignored; one that cannot be written does not stop the run', async () => {
+  it('an interrupted pretraining run resumes from its checkpoint with the same bits (saying so when other code wrote it); one for other settings is ignored; one that cannot be written does not stop the run', async () => {
     const N = 192;
     const [numeric, categorical] = rowsFor(N, 5);
     const data = { rows: N, numeric, categorical };
@@ -395,6 +395,8 @@ describe('model', () => {
     const first: string[] = [];
     await expect(pretrain(data, sh, cfg, 3, { log: (l) => { first.push(l); stopAt(2)(l); }, checkpoint: { file, everySeconds: 0 } })).rejects.toThrow('interrupted');
     expect(existsSync(file)).toBe(true);
+    // It keeps the commit that wrote it: by default the checkout's, as result records read it.
+    expect(readCheckpoint(file)!.meta.commit).toBe(captureEnv().git.sha);
     // The first write says where the checkpoint is, once.
     expect(first.filter((l) => l.includes(`checkpoint ${file} written after epoch 1`))).toHaveLength(1);
     expect(first.filter((l) => l.includes('written after'))).toHaveLength(1);
@@ -406,10 +408,21 @@ describe('model', () => {
     expect(lines.find((l) => l.startsWith('pretrain epoch 3/4'))).toMatch(/\(\d+\.\d s; about \d+ s left\)$/);
     expect(lines.find((l) => l.startsWith('pretrain epoch 4/4'))).toMatch(/\(\d+\.\d s\)$/);
     expect(resumed.resumedAtEpoch).toBe(2);
+    // Written and resumed by the same checkout: nothing to say about the code.
+    expect(resumed.resumedFromCommit).toBeUndefined();
+    expect(lines.filter((l) => l.includes('written by commit'))).toEqual([]);
     expect(resumed.steps).toBe(straight.steps);
     expect(curve(resumed)).toEqual(curve(straight));
     expect(weights(resumed)).toEqual(weights(straight));
     expect(existsSync(file)).toBe(false);
+
+    // A checkpoint written by other code is resumed (the key covers settings, seed and data), and said so.
+    await expect(pretrain(data, sh, cfg, 3, { log: stopAt(2), checkpoint: { file, everySeconds: 0, commit: 'a'.repeat(40) } })).rejects.toThrow('interrupted');
+    const moved: string[] = [];
+    const later = await pretrain(data, sh, cfg, 3, { log: (l) => moved.push(l), checkpoint: { file, everySeconds: 0, commit: 'b'.repeat(40) } });
+    expect(moved[1]).toBe('pretrain: that checkpoint was written by commit aaaaaaaaaa and this is bbbbbbbbbb: epochs 1-2 ran on that code');
+    expect(later.resumedFromCommit).toBe('a'.repeat(40));
+    expect(weights(later)).toEqual(weights(straight));
 
     // A checkpoint written by another seed is not resumed: the run starts over and matches the straight one.
     await expect(pretrain(data, sh, cfg, 4, { log: stopAt(1), checkpoint: { file, everySeconds: 0 } })).rejects.toThrow('interrupted');
@@ -427,7 +440,7 @@ describe('model', () => {
     expect(warned.filter((l) => /cannot write checkpoint .*continuing without checkpoints/.test(l))).toHaveLength(1);
     expect(weights(unprotected)).toEqual(weights(straight));
 
-    [straight, resumed, fresh, unprotected].forEach(free);
+    [straight, resumed, later, fresh, unprotected].forEach(free);
     expect(tf.memory().numTensors).toBe(before);
     rmSync(dir, { recursive: true });
   }, 60_000);

@@ -24,6 +24,7 @@ function tabularArm(arm: TabularArm): ArmMethod {
       const r = await runTabularSsl(arm, ctx.dataset, ctx.seed, cfg, ctx.log, { checkpoint });
       const notes = [`mask indexing: ${cfg.pretrain.maskIndexing}; first optimizer step: ${cfg.pretrain.firstStep}`];
       if (r.resumedAtEpoch !== undefined) notes.push(`pretraining resumed after epoch ${r.resumedAtEpoch} from a checkpoint; pretrain_seconds counts every process`);
+      if (r.resumedFromCommit) notes.push(`that checkpoint was written by commit ${r.resumedFromCommit}: epochs 1-${r.resumedAtEpoch} ran on that code, the rest on this record's`);
       return {
         metrics: r.metrics,
         config: { ...cfg, ...(arm === 'mlp-raw' ? { adapter: null, pretrain: null } : {}), featureDim: r.featureDim },
