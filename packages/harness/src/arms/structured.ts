@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  benchChildArgs, benchmarksDir, pairRatio, repoRoot, runInterleaved, summarizeTasks, type ChildCommand, JSONSCHEMABENCH_SPLITS, loadGsm8k, loadGsm8kSolutions, loadJsonSchemaBench, mean, parseJson, resultsDir, writeAtomic,
+  benchChildArgs, benchmarksDir, pairRatio, repoRoot, runInterleaved, summarizeTasks, type ChildCommand, type ChildRun, JSONSCHEMABENCH_SPLITS, loadGsm8k, loadGsm8kSolutions, loadJsonSchemaBench, mean, median, parseJson, resultsDir, writeAtomic,
   type JsonSchemaBenchSplit,
 } from '@repro/core';
 import { OpenAIProvider, openAIFromEnv, OPENAI_ENV_HELP, ProviderError, type ResponseFormat } from '../providers/openai.js';
@@ -154,6 +154,19 @@ function answerOf(v: unknown): number | null {
   return typeof a === 'number' ? a : typeof a === 'string' ? toNumber(a) : null;
 }
 
+/**
+ * The ceilings (see scoring.bench.ts), each Python's time over ours within a process pair, median
+ * over pairs: JSON.parse + Ajv alone in one thread (`floor_all`), and split over two cores by schema
+ * with the two halves' work shared perfectly evenly (the mean of `floor_even` and `floor_odd`).
+ */
+export function floorCeilings(ours: ChildRun[], python: ChildRun[]): { floor_vs_python: number; two_core_ceiling_vs_python: number } {
+  return {
+    floor_vs_python: pairRatio(python, 'validate_all', ours, 'floor_all').median,
+    two_core_ceiling_vs_python: median(ours.map((r, i) =>
+      python[i].result.validate_all.medianMs / ((r.result.floor_even.medianMs + r.result.floor_odd.medianMs) / 2))),
+  };
+}
+
 // Resolved to the built file from src/ (tests) and dist/ alike: children run plain Node.
 const scoringBench = fileURLToPath(new URL('../../dist/structured/scoring.bench.js', import.meta.url));
 
@@ -180,6 +193,7 @@ export const throughputArm: ArmMethod = {
       metrics.python_per_s = perS(s.medianMs);
       metrics.inline_vs_python = pairRatio(runs.python, 'validate_all', runs.ours, 'score_inline').median;
       metrics.pool_vs_python = pairRatio(runs.python, 'validate_all', runs.ours, 'score_pool').median;
+      Object.assign(metrics, floorCeilings(runs.ours, runs.python));
       notes.push(`Python ${String(runs.python[0].meta?.python)}, jsonschema ${String(runs.python[0].meta?.jsonschema)}, one thread (json.loads + is_valid with format checking)`);
     } else {
       notes.push('no Python with jsonschema (apt-get install python3-jsonschema, or set REPRO_PYTHON): ratio not measured');
