@@ -23,10 +23,10 @@ function ctx(suiteId: string, armId: string, extra: Partial<ArmContext> = {}): A
 
 describe('the throughput ceilings', () => {
   const run = (tasks: Record<string, number>) => ({ meta: null, result: Object.fromEntries(Object.entries(tasks).map(([k, ms]) => [k, { medianMs: ms, samples: 10 }])) });
-  it('take Python over the one-thread floor, and over the mean of the two schema halves, pair by pair', () => {
-    const ours = [run({ floor_all: 40, floor_even: 18, floor_odd: 22 }), run({ floor_all: 30, floor_even: 10, floor_odd: 20 }), run({ floor_all: 50, floor_even: 25, floor_odd: 25 })];
+  it('take Python over the one-thread floor and over the two-thread floor, pair by pair', () => {
+    const ours = [run({ floor_all: 40, floor_two_threads: 20 }), run({ floor_all: 30, floor_two_threads: 15 }), run({ floor_all: 50, floor_two_threads: 25 })];
     const python = [run({ validate_all: 300 }), run({ validate_all: 330 }), run({ validate_all: 400 })];
-    // Pairs: 300/40, 330/30, 400/50 -> 7.5, 11, 8; halves 300/20, 330/15, 400/25 -> 15, 22, 16.
+    // Pairs: 300/40, 330/30, 400/50 -> 7.5, 11, 8; 300/20, 330/15, 400/25 -> 15, 22, 16.
     expect(floorCeilings(ours, python)).toEqual({ floor_vs_python: 8, two_core_ceiling_vs_python: 16 });
   });
 });

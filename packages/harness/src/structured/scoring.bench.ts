@@ -6,37 +6,39 @@
  * worker pool (2 workers, per-item limit). tools/peer-bench/jsonschema_validate.py times Python
  * jsonschema on the same instances. Needs REPRO_DATA_MIRROR (or the cache) for the dataset.
  *
- * The `floor_*` tasks are the part no pipeline can shed: JSON.parse and the compiled Ajv validator,
- * nothing else, per instance (the loop Python's side runs). `floor_all` does every instance in one
- * thread; `floor_even` and `floor_odd` each do the instances of half the schemas (split by schema
- * hash), which is one core's share when two cores split the schemas between them: each core then
- * runs only its half of the validators, which keeps them warmer, so a half takes less than half of
- * `floor_all`. Python's time over the mean of the halves is the most two cores could reach with
- * JSON.parse and Ajv even if extraction, scoring, aggregation and the pool's messages cost nothing.
+ * The `floor_*` tasks are the part no pipeline can shed (see scoring-floor.ts): JSON.parse and the
+ * compiled Ajv validator per instance, nothing else. `floor_all` does every instance in this thread.
+ * `floor_two_threads` has two worker threads, each holding the instances of one half of the
+ * schemas (split by schema hash), parse and check their halves at once; each then runs only its
+ * half of the validators, which keeps them warmer. Python's time over it is the most two cores
+ * could reach with JSON.parse and Ajv even if extraction, scoring, aggregation and the pool's
+ * messages cost nothing.
  */
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import { benchMain, JSONSCHEMABENCH_SPLITS, loadJsonSchemaBench } from '@repro/core';
 import { aggregate } from './aggregate.js';
-import { SchemaCompiler, schemaHash } from './comply.js';
+import { SchemaCompiler } from './comply.js';
 import { ValidationPool } from './pool.js';
+import { parseAndValidate, type FloorItem } from './scoring-floor.js';
 import { scoreSamples, type Sample } from './score.js';
 
 const { values } = parseArgs({ options: { time: { type: 'string', default: '2000' }, 'bench-child': { type: 'boolean' } }, strict: true });
 
 const samples: Sample[] = [];
 const compiler = new SchemaCompiler();
-/** Each instance's text and validator (null where its schema does not compile), by schema-hash parity. */
-const floors = { all: [] as Floor[], even: [] as Floor[], odd: [] as Floor[] };
-type Floor = { text: string; validate: ((v: unknown) => unknown) | null };
+const floorItems: FloorItem[] = [];
+const halves: Worker[] = [];
 
-function parseAndValidate(items: Floor[]): number {
-  let valid = 0;
-  for (const { text, validate } of items) {
-    const value: unknown = JSON.parse(text);
-    if (validate !== null && validate(value)) valid++;
-  }
-  return valid;
+/** Resolves with each worker's next message; rejects if one fails first. */
+function next(workers: Worker[]): Promise<unknown[]> {
+  return Promise.all(workers.map((w) => new Promise((resolve, reject) => {
+    const fail = (e: Error) => { w.off('message', ok); reject(e); };
+    const ok = (m: unknown) => { w.off('error', fail); resolve(m); };
+    w.once('message', ok);
+    w.once('error', fail);
+  })));
 }
 let pool: ValidationPool | null = null;
 
@@ -48,25 +50,28 @@ await benchMain(fileURLToPath(import.meta.url), {
     for (const split of JSONSCHEMABENCH_SPLITS) {
       for (const e of await loadJsonSchemaBench(split)) {
         const validate = compiler.compile(e.schema).validate ?? null;
-        const half = parseInt(schemaHash(e.schema).slice(0, 8), 16) % 2 === 0 ? floors.even : floors.odd;
         for (const [k, t] of e.tests.entries()) {
-          const output = JSON.stringify(t.data);
-          samples.push({ id: `${e.file}#${k}`, output, schema: e.schema });
-          floors.all.push({ text: output, validate });
-          half.push({ text: output, validate });
+          samples.push({ id: `${e.file}#${k}`, output: JSON.stringify(t.data), schema: e.schema });
+          floorItems.push({ text: samples[samples.length - 1].output, validate });
         }
       }
     }
+    for (const half of [0, 1]) halves.push(new Worker(new URL('./scoring-floor.worker.js', import.meta.url), { workerData: { half } }));
+    const [even, odd] = (await next(halves)) as { ready: number }[];
     pool = new ValidationPool({ workers: 2 });
     await scoreSamples(samples, { pool }); // warm the workers' compile caches
-    process.stdout.write(`REPRO_BENCH_META ${JSON.stringify({ instances: samples.length, even: floors.even.length, odd: floors.odd.length })}\n`);
+    process.stdout.write(`REPRO_BENCH_META ${JSON.stringify({ instances: samples.length, halves: [even.ready, odd.ready] })}\n`);
   },
   tasks: {
     score_inline: async () => { aggregate(await scoreSamples(samples, { inline: compiler }), 1); },
     score_pool: async () => { aggregate(await scoreSamples(samples, { pool: pool! }), 1); },
-    floor_all: () => { parseAndValidate(floors.all); },
-    floor_even: () => { parseAndValidate(floors.even); },
-    floor_odd: () => { parseAndValidate(floors.odd); },
+    floor_all: () => { parseAndValidate(floorItems); },
+    floor_two_threads: async () => {
+      const done = next(halves);
+      for (const w of halves) w.postMessage('run');
+      await done;
+    },
   },
 });
 await (pool as ValidationPool | null)?.close();
+await Promise.all(halves.map((w) => w.terminate()));
