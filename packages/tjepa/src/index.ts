@@ -4,7 +4,7 @@ export { pyRound, maskBounds, sampleSize, sampleMasks, type MaskShares, type Mas
 export { emaMomentum, emaUpdate, warmupCosine, cosineWeightDecay } from './schedules.js';
 export { gatherTokens, applyEncoderLayer, encoderLayer, layerNorm } from './layers.js';
 export { createEncoder, createPredictor, encode, predict, tokenize, jepaLoss, encoderParams, disposeEncoder, predictorParams, numTokens, type TjepaShape, type Encoder, type Predictor } from './model.js';
-export { pretrain, collapseStats, type PretrainConfig, type EpochStats, type Pretrained, type CheckpointOptions } from './pretrain.js';
+export { pretrain, collapseStats, UNKNOWN_COMMIT, type PretrainConfig, type EpochStats, type Pretrained, type CheckpointOptions } from './pretrain.js';
 export { loadTask, disposeTask, pretrainRows, type TabularTask, type TabularData } from './data.js';
 export { embed, trainDownstream, rawFeatures, encoderFeatures, type Adapter, type DownstreamConfig, type DownstreamResult } from './downstream.js';
 export { runTabularSsl, tabularConfig, TABULAR_ARMS, type TabularArm, type TabularConfig } from './tabular-ssl.js';

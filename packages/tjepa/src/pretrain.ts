@@ -48,8 +48,12 @@ export interface EpochStats { epoch: number; loss: number; embStd: number; meanP
 /**
  * For a run resumed from a checkpoint: `resumedAtEpoch`, the last epoch the checkpoint had
  * finished, and `earlierSeconds`, the pretraining time the processes before this one spent;
- * `resumedFromCommit` when the checkpoint was written by another commit than this run's.
+ * `resumedFromCommit` when the checkpoint was written by another commit than this run's
+ * (`UNKNOWN_COMMIT` when it records none).
  */
+/** `Pretrained.resumedFromCommit` for a checkpoint that records no commit. */
+export const UNKNOWN_COMMIT = 'unknown';
+
 export interface Pretrained { target: Encoder; history: EpochStats[]; steps: number; resumedAtEpoch?: number; earlierSeconds?: number; resumedFromCommit?: string }
 
 /**
@@ -344,8 +348,12 @@ export async function pretrain(data: TabularData, shape: TjepaShape, cfg: Pretra
   };
 }
 
-/** Loads a matching checkpoint into the trainer and the order stream; null when there is none to resume. */
-/** `commit` in the answer: the checkpoint's, where it differs from this run's. */
+/**
+ * Loads a matching checkpoint into the trainer and the order stream; null when there is none to
+ * resume. `commit` in the answer: the checkpoint's where it differs from this run's, or `unknown`
+ * where this run knows its commit and the checkpoint records none (one written before checkpoints
+ * kept it, or outside a git checkout).
+ */
 function resumeFrom(file: string, key: string, commit: string | null, trainer: Trainer, orderRng: Rng, log?: (l: string) => void): { history: EpochStats[]; seconds: number; commit?: string } | null {
   const c = readCheckpoint(file);
   if (!c) return null;
@@ -357,7 +365,8 @@ function resumeFrom(file: string, key: string, commit: string | null, trainer: T
   orderRng.setState(c.meta.order as RngState);
   log?.(`pretrain: resuming from checkpoint ${file} after epoch ${c.meta.epoch} (${(c.meta.seconds as number).toFixed(0)} s of pretraining so far)`);
   const written = typeof c.meta.commit === 'string' ? c.meta.commit : null;
-  const other = written && commit && written !== commit ? written : undefined;
-  if (other) log?.(`pretrain: that checkpoint was written by commit ${other.slice(0, 10)} and this is ${commit!.slice(0, 10)}: epochs 1-${c.meta.epoch} ran on that code`);
+  const other = commit && written !== commit ? written ?? UNKNOWN_COMMIT : undefined;
+  if (other === UNKNOWN_COMMIT) log?.(`pretrain: that checkpoint does not record the commit that wrote it (this is ${commit!.slice(0, 10)}): epochs 1-${c.meta.epoch} ran on code this run cannot name`);
+  else if (other) log?.(`pretrain: that checkpoint was written by commit ${other.slice(0, 10)} and this is ${commit!.slice(0, 10)}: epochs 1-${c.meta.epoch} ran on that code`);
   return { history: c.meta.history as EpochStats[], seconds: c.meta.seconds as number, ...(other ? { commit: other } : {}) };
 }

@@ -10,7 +10,7 @@ import { maskBounds, pyRound, sampleMasks, sampleSize } from './masks.js';
 import { cosineWeightDecay, emaMomentum, emaUpdate, warmupCosine } from './schedules.js';
 import { gatherTokens, type EncoderStack } from './layers.js';
 import { createEncoder, createPredictor, disposeEncoder, encode, encoderParams, jepaLoss, numTokens, predict, predictorParams, tokenize, type TjepaShape } from './model.js';
-import { pretrain, Trainer, type PretrainConfig } from './pretrain.js';
+import { pretrain, Trainer, UNKNOWN_COMMIT, type PretrainConfig } from './pretrain.js';
 
 const g = readGolden<Record<string, unknown>>('tjepa/golden.json');
 const close = (a: ArrayLike<number>, b: number[], tol = 1e-5) => {
@@ -423,6 +423,12 @@ describe('model', () => {
     expect(moved[1]).toBe('pretrain: that checkpoint was written by commit aaaaaaaaaa and this is bbbbbbbbbb: epochs 1-2 ran on that code');
     expect(later.resumedFromCommit).toBe('a'.repeat(40));
     expect(weights(later)).toEqual(weights(straight));
+    // One that records no commit (written before checkpoints kept one, or outside git) is said so too.
+    await expect(pretrain(data, sh, cfg, 3, { log: stopAt(2), checkpoint: { file, everySeconds: 0, commit: null } })).rejects.toThrow('interrupted');
+    const unnamed: string[] = [];
+    const anon = await pretrain(data, sh, cfg, 3, { log: (l) => unnamed.push(l), checkpoint: { file, everySeconds: 0, commit: 'b'.repeat(40) } });
+    expect(unnamed[1]).toBe('pretrain: that checkpoint does not record the commit that wrote it (this is bbbbbbbbbb): epochs 1-2 ran on code this run cannot name');
+    expect(anon.resumedFromCommit).toBe(UNKNOWN_COMMIT);
 
     // A checkpoint written by another seed is not resumed: the run starts over and matches the straight one.
     await expect(pretrain(data, sh, cfg, 4, { log: stopAt(1), checkpoint: { file, everySeconds: 0 } })).rejects.toThrow('interrupted');
@@ -440,7 +446,7 @@ describe('model', () => {
     expect(warned.filter((l) => /cannot write checkpoint .*continuing without checkpoints/.test(l))).toHaveLength(1);
     expect(weights(unprotected)).toEqual(weights(straight));
 
-    [straight, resumed, later, fresh, unprotected].forEach(free);
+    [straight, resumed, later, anon, fresh, unprotected].forEach(free);
     expect(tf.memory().numTensors).toBe(before);
     rmSync(dir, { recursive: true });
   }, 60_000);

@@ -7,7 +7,7 @@ import { useSharedMirror } from '@repro/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { disposeEncoder, embed, pretrain, tabularConfig } from '@repro/tjepa';
 import { armConfig, listSuites } from '../spec.js';
-import { checkpointFile, tabularArms, tabularStepConfig } from './tjepa.js';
+import { checkpointFile, resumeNotes, tabularArms, tabularStepConfig } from './tjepa.js';
 import type { ArmContext } from './types.js';
 
 const mirror = useSharedMirror();
@@ -32,6 +32,15 @@ describe('tabular-ssl settings', () => {
     expect(tabularConfig({ ...c, splitSeed: undefined }, 'adult').splitSeed).toBeUndefined();
     expect(tabularConfig(armConfig(suite, suite.arms[1], 'full'), 'adult').model.layers).toBe(16);
     expect(() => tabularConfig({ ...c, width: 'wide' }, 'adult')).toThrow(/config width must be a number/);
+  });
+});
+
+describe('tabular-ssl records of resumed runs', () => {
+  it('say where pretraining resumed, and which code ran the epochs before it, or that the checkpoint cannot say', () => {
+    expect(resumeNotes({})).toEqual([]);
+    expect(resumeNotes({ resumedAtEpoch: 270 })).toEqual(['pretraining resumed after epoch 270 from a checkpoint; pretrain_seconds counts every process']);
+    expect(resumeNotes({ resumedAtEpoch: 270, resumedFromCommit: 'abc123' })[1]).toBe("that checkpoint was written by commit abc123: epochs 1-270 ran on that code, the rest on this record's");
+    expect(resumeNotes({ resumedAtEpoch: 270, resumedFromCommit: 'unknown' })[1]).toBe("that checkpoint does not record the commit that wrote it: epochs 1-270 ran on code this record cannot name, the rest on this record's");
   });
 });
 

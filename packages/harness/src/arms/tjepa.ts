@@ -1,7 +1,7 @@
 /** The tabular-ssl arms (@repro/tjepa): tabular.mlp-raw, tabular.tjepa-mlp, tabular.random-encoder-mlp. */
 import path from 'node:path';
 import { cacheDir, type Profile } from '@repro/core';
-import { runTabularSsl, STEP_BENCH_SCRIPT, tabularConfig, TABULAR_ARMS, type TabularArm, type TabularConfig } from '@repro/tjepa';
+import { runTabularSsl, STEP_BENCH_SCRIPT, tabularConfig, TABULAR_ARMS, UNKNOWN_COMMIT, type TabularArm, type TabularConfig } from '@repro/tjepa';
 import { armConfig, listSuites } from '../spec.js';
 import { microbenchArm } from './microbench.js';
 import type { ArmMethod, ArmResult } from './types.js';
@@ -11,6 +11,15 @@ const SUMMARY: Record<TabularArm, string> = {
   'tjepa-mlp': 'T-JEPA pretraining, then the frozen target encoder through an adapter into the same MLP',
   'random-encoder-mlp': 'the same encoder with random weights, frozen (control: architecture without pretraining)',
 };
+
+/** What a record says of a pretraining run resumed from a checkpoint, and of the code that wrote it. */
+export function resumeNotes(r: { resumedAtEpoch?: number; resumedFromCommit?: string }): string[] {
+  if (r.resumedAtEpoch === undefined) return [];
+  const notes = [`pretraining resumed after epoch ${r.resumedAtEpoch} from a checkpoint; pretrain_seconds counts every process`];
+  if (r.resumedFromCommit === UNKNOWN_COMMIT) notes.push(`that checkpoint does not record the commit that wrote it: epochs 1-${r.resumedAtEpoch} ran on code this record cannot name, the rest on this record's`);
+  else if (r.resumedFromCommit) notes.push(`that checkpoint was written by commit ${r.resumedFromCommit}: epochs 1-${r.resumedAtEpoch} ran on that code, the rest on this record's`);
+  return notes;
+}
 
 function tabularArm(arm: TabularArm): ArmMethod {
   return {
@@ -22,9 +31,7 @@ function tabularArm(arm: TabularArm): ArmMethod {
       // checkpoint (written at most every five minutes, deleted when the run finishes).
       const checkpoint = { file: checkpointFile(ctx.suite.id, ctx.suite.version, ctx.profile, arm, ctx.dataset, ctx.seed) };
       const r = await runTabularSsl(arm, ctx.dataset, ctx.seed, cfg, ctx.log, { checkpoint });
-      const notes = [`mask indexing: ${cfg.pretrain.maskIndexing}; first optimizer step: ${cfg.pretrain.firstStep}`];
-      if (r.resumedAtEpoch !== undefined) notes.push(`pretraining resumed after epoch ${r.resumedAtEpoch} from a checkpoint; pretrain_seconds counts every process`);
-      if (r.resumedFromCommit) notes.push(`that checkpoint was written by commit ${r.resumedFromCommit}: epochs 1-${r.resumedAtEpoch} ran on that code, the rest on this record's`);
+      const notes = [`mask indexing: ${cfg.pretrain.maskIndexing}; first optimizer step: ${cfg.pretrain.firstStep}`, ...resumeNotes(r)];
       return {
         metrics: r.metrics,
         config: { ...cfg, ...(arm === 'mlp-raw' ? { adapter: null, pretrain: null } : {}), featureDim: r.featureDim },
