@@ -7,7 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { SchemaCompiler } from './comply.js';
 import { errorPosition, parseStrict } from './parse.js';
-import { complyOne, packOutcome, PAYLOAD, type ComplyBatch, type ComplyOutcome, type ComplyReply } from './pool-protocol.js';
+import { complyOne, PAYLOAD, ReplyBuilder, type ComplyBatch, type ComplyOutcome } from './pool-protocol.js';
 
 const progress = new Int32Array(workerData.progress as SharedArrayBuffer);
 const compiler = new SchemaCompiler();
@@ -18,19 +18,16 @@ const schemas = new Map<string, unknown>();
 parentPort!.on('message', (batch: ComplyBatch) => {
   for (const [h, s] of batch.schemas) schemas.set(h, s);
   const n = batch.hashes.length;
-  const codes = new Uint8Array(n);
-  const extras: ComplyReply['extras'] = [];
+  const reply = new ReplyBuilder(batch.id, n);
   Atomics.store(progress, 1, 0);
   Atomics.store(progress, 0, batch.id);
   for (let i = 0; i < n; i++) {
     Atomics.store(progress, 1, i);
-    const { code, extra } = packOutcome(checkItem(batch, i));
-    codes[i] = code;
-    if (extra) extras.push([i, extra]);
+    reply.set(i, checkItem(batch, i));
   }
   Atomics.store(progress, 0, 0);
-  const reply: ComplyReply = { id: batch.id, codes, extras };
-  parentPort!.postMessage(reply, [codes.buffer]);
+  const built = reply.build();
+  parentPort!.postMessage(built.reply, built.transfer);
 });
 
 function checkItem(batch: ComplyBatch, i: number): ComplyOutcome {

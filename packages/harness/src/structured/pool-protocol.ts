@@ -28,22 +28,30 @@ export const PAYLOAD = { value: 0, rfc8259: 1, python: 2 } as const;
 export interface ComplyBatch { id: number; schemas: [string, unknown][]; hashes: string[]; payloads: unknown[]; kinds: Uint8Array }
 
 /**
- * A worker's answer: one code per item (status and draft packed, see `packOutcome`), and the rest of
- * an outcome (errors, compile details, parse errors) only for the items that have any.
+ * A worker's answer: one code per item (status and draft packed, see `packOutcome`); the items'
+ * validation errors as one string and two arrays of numbers (about half the items of a real run
+ * fail validation, and cloning an object per such item across the thread boundary cost more than
+ * checking it); the rest of an outcome (compile details, parse errors, met once per schema or per
+ * broken output) as objects, only for the items that have any.
  */
-export interface ComplyReply { id: number; codes: Uint8Array; extras: [number, Partial<ComplyOutcome>][] }
+export interface ComplyReply {
+  id: number;
+  codes: Uint8Array;
+  /** Item i has `counts[i]` errors; error k is the next `lengths[k]` characters of `text`. */
+  errors: { counts: Uint8Array; lengths: Uint32Array; text: string };
+  extras: [number, Partial<ComplyOutcome>][];
+}
 
 const STATUSES: ComplyStatus[] = ['valid', 'invalid', 'not-compiled'];
 
-/** The code of a worker's outcome, and its fields that the code does not carry (null when none). */
+/** The code of a worker's outcome, and its fields other than `errors` that the code does not carry (null when none). */
 export function packOutcome(o: ComplyOutcome): { code: number; extra: Partial<ComplyOutcome> | null } {
   const code = STATUSES.indexOf(o.status) * 8 + DRAFTS.indexOf(o.draft ?? '2020-12');
-  if (!(o.errors || o.compileError || o.normalised || o.compileMs || o.parseError)) return { code, extra: null };
+  if (!(o.compileError || o.normalised || o.compileMs || o.parseError)) return { code, extra: null };
   const extra: Partial<ComplyOutcome> = {};
   if (o.normalised) extra.normalised = o.normalised;
   if (o.compileMs) extra.compileMs = o.compileMs;
   if (o.compileError) extra.compileError = o.compileError;
-  if (o.errors) extra.errors = o.errors;
   if (o.parseError) extra.parseError = o.parseError;
   return { code, extra };
 }
@@ -52,6 +60,57 @@ export function unpackOutcome(code: number, extra: Partial<ComplyOutcome> | unde
   const status = STATUSES[code >> 3];
   const o: ComplyOutcome = { declared: status !== 'not-compiled', status, draft: DRAFTS[code & 7] };
   return extra ? Object.assign(o, extra) : o;
+}
+
+/** A worker's reply to a batch of `n` items, built as the items are checked. */
+export class ReplyBuilder {
+  private readonly codes: Uint8Array;
+  private readonly counts: Uint8Array;
+  private readonly lengths: number[] = [];
+  private readonly texts: string[] = [];
+  private readonly extras: ComplyReply['extras'] = [];
+
+  constructor(private readonly id: number, n: number) {
+    this.codes = new Uint8Array(n);
+    this.counts = new Uint8Array(n);
+  }
+
+  set(i: number, o: ComplyOutcome): void {
+    const { code, extra } = packOutcome(o);
+    this.codes[i] = code;
+    if (extra) this.extras.push([i, extra]);
+    if (!o.errors) return;
+    // validateWith keeps at most three; a count must fit its byte.
+    const m = Math.min(255, o.errors.length);
+    this.counts[i] = m;
+    for (let k = 0; k < m; k++) { this.lengths.push(o.errors[k].length); this.texts.push(o.errors[k]); }
+  }
+
+  /** The reply and the buffers to transfer with it. */
+  build(): { reply: ComplyReply; transfer: ArrayBuffer[] } {
+    const lengths = Uint32Array.from(this.lengths);
+    const reply: ComplyReply = { id: this.id, codes: this.codes, errors: { counts: this.counts, lengths, text: this.texts.join('') }, extras: this.extras };
+    return { reply, transfer: [this.codes.buffer as ArrayBuffer, this.counts.buffer as ArrayBuffer, lengths.buffer as ArrayBuffer] };
+  }
+}
+
+/** The outcomes a reply carries, in item order. */
+export function readReply(msg: ComplyReply): ComplyOutcome[] {
+  const extras = new Map(msg.extras);
+  const { counts, lengths, text } = msg.errors;
+  const out: ComplyOutcome[] = new Array(msg.codes.length);
+  let at = 0;
+  let k = 0;
+  for (let i = 0; i < msg.codes.length; i++) {
+    const o = unpackOutcome(msg.codes[i], extras.get(i));
+    if (counts[i]) {
+      const errors: string[] = [];
+      for (let c = 0; c < counts[i]; c++, k++) { errors.push(text.slice(at, at + lengths[k])); at += lengths[k]; }
+      o.errors = errors;
+    }
+    out[i] = o;
+  }
+  return out;
 }
 
 /**

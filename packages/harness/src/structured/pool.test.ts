@@ -1,6 +1,26 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { ValidationPool } from './pool.js';
+import { readReply, ReplyBuilder, type ComplyOutcome } from './pool-protocol.js';
 import { scoreSamples } from './score.js';
+
+describe('a worker\'s reply', () => {
+  it('carries every outcome across the thread boundary: status, draft, errors (any text) and the rare fields', () => {
+    const outcomes: ComplyOutcome[] = [
+      { declared: true, status: 'valid', draft: '2020-12' },
+      { declared: true, status: 'invalid', draft: 'draft-07', errors: ['/a must be integer', '', '/b\n"c" must match pattern "^é+$"'] },
+      { declared: false, status: 'not-compiled', draft: 'draft-04', compileError: 'unknown format', normalised: ['dropped $async'], compileMs: 1.5 },
+      { declared: true, status: 'invalid', draft: '2019-09', parseError: { message: 'unexpected end', offset: 3, line: 1, column: 4 } },
+      { declared: true, status: 'invalid', draft: '2020-12', errors: ['/ must be object'] },
+      { declared: true, status: 'valid', draft: 'draft-06' },
+    ];
+    const builder = new ReplyBuilder(7, outcomes.length);
+    outcomes.forEach((o, i) => builder.set(i, o));
+    const { reply, transfer } = builder.build();
+    const received = structuredClone(reply, { transfer });
+    expect(received.id).toBe(7);
+    expect(readReply(received)).toEqual(outcomes);
+  });
+});
 
 describe('ValidationPool', () => {
   const pool = new ValidationPool({ workers: 2, timeoutMs: 400, batchSize: 3 });

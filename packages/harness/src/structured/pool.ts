@@ -11,7 +11,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { schemaHash } from './comply.js';
-import { PAYLOAD, unpackOutcome, type ComplyBatch, type ComplyOutcome, type ComplyReply } from './pool-protocol.js';
+import { PAYLOAD, readReply, type ComplyBatch, type ComplyOutcome, type ComplyReply } from './pool-protocol.js';
 
 export interface PoolOptions {
   /** Worker threads (default: the machine's parallelism, at most 4). */
@@ -72,8 +72,7 @@ export class ValidationPool {
     worker.on('message', (msg: ComplyReply) => {
       const job = slot.jobs[0];
       if (!job || job.batch.id !== msg.id) return;
-      const extras = new Map(msg.extras);
-      for (let i = 0; i < msg.codes.length; i++) job.resolveInto[job.offsets[i]] = unpackOutcome(msg.codes[i], extras.get(i));
+      readReply(msg).forEach((o, i) => { job.resolveInto[job.offsets[i]] = o; });
       slot.jobs.shift();
       job.done();
       this.pump();
