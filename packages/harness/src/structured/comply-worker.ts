@@ -12,12 +12,13 @@ import { complyOne, PAYLOAD, ReplyBuilder, type ComplyBatch, type ComplyOutcome 
 const progress = new Int32Array(workerData.progress as SharedArrayBuffer);
 const compiler = new SchemaCompiler();
 
-// Schemas arrive once per worker (the pool remembers what it sent), then only their hashes.
-const schemas = new Map<string, unknown>();
+// Schemas arrive once per worker (the pool remembers what it sent), then only their numbers.
+const hashes: string[] = [];
+const schemas: unknown[] = [];
 
 parentPort!.on('message', (batch: ComplyBatch) => {
-  for (const [h, s] of batch.schemas) schemas.set(h, s);
-  const n = batch.hashes.length;
+  for (const [id, h, s] of batch.schemas) { hashes[id] = h; schemas[id] = s; }
+  const n = batch.schemaIds.length;
   const reply = new ReplyBuilder(batch.id, n);
   Atomics.store(progress, 1, 0);
   Atomics.store(progress, 0, batch.id);
@@ -31,11 +32,11 @@ parentPort!.on('message', (batch: ComplyBatch) => {
 });
 
 function checkItem(batch: ComplyBatch, i: number): ComplyOutcome {
-  const hash = batch.hashes[i];
+  const id = batch.schemaIds[i];
   const kind = batch.kinds[i];
-  if (kind === PAYLOAD.value) return complyOne(compiler, hash, schemas.get(hash), batch.payloads[i]);
+  if (kind === PAYLOAD.value) return complyOne(compiler, hashes[id], schemas[id], batch.payloads[i]);
   const parsed = parseStrict(batch.payloads[i] as string, kind === PAYLOAD.python ? 'python' : 'rfc8259');
   return parsed.ok
-    ? complyOne(compiler, hash, schemas.get(hash), parsed.value)
-    : complyOne(compiler, hash, schemas.get(hash), undefined, errorPosition(parsed));
+    ? complyOne(compiler, hashes[id], schemas[id], parsed.value)
+    : complyOne(compiler, hashes[id], schemas[id], undefined, errorPosition(parsed));
 }

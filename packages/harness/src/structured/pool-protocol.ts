@@ -24,8 +24,10 @@ export const PAYLOAD = { value: 0, rfc8259: 1, python: 2 } as const;
  * A batch in columns (one array per field, not an object per item: cloning a few arrays across the
  * thread boundary is cheaper than cloning thousands of small objects). Text travels as text and the
  * worker parses it: cloning a string is one copy, while cloning a value walks it on both sides.
+ * Each item names its schema by a number the pool gives each distinct schema (`schemaIds`); the
+ * batch carries [number, hash, schema] for those the worker has not been sent before.
  */
-export interface ComplyBatch { id: number; schemas: [string, unknown][]; hashes: string[]; payloads: unknown[]; kinds: Uint8Array }
+export interface ComplyBatch { id: number; schemas: [number, string, unknown][]; schemaIds: Uint32Array; payloads: unknown[]; kinds: Uint8Array }
 
 /**
  * A worker's answer: one code per item (status and draft packed, see `packOutcome`); the items'

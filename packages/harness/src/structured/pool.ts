@@ -34,7 +34,10 @@ function workerScript(): string {
   return here.endsWith('.ts') ? here.replace(/[/\\]src[/\\]structured[/\\]pool\.ts$/, '/dist/structured/comply-worker.js') : here.replace(/pool\.js$/, 'comply-worker.js');
 }
 
-interface Job { batch: ComplyBatch; offsets: number[]; resolveInto: ComplyOutcome[]; done: () => void }
+/** A batch as queued: the schemas its worker has not seen are added when it is sent. */
+type QueuedBatch = Omit<ComplyBatch, 'schemas'>;
+
+interface Job { batch: QueuedBatch; offsets: number[]; resolveInto: ComplyOutcome[]; done: () => void }
 
 /** Batches a worker holds at once: the one it runs and the next. */
 export const IN_FLIGHT = 2;
@@ -43,15 +46,19 @@ export const IN_FLIGHT = 2;
  * `jobs`: the batches sent to this worker and not yet answered, in the order it runs them.
  * `progress`: [the batch it is running (0 between batches), the item of that batch].
  * `seen` and `since`: the progress the watchdog last saw, and since when.
- * `known`: schemas this worker has been sent (and compiled), so they are not sent again.
+ * `known`: the numbers of the schemas this worker has been sent (and compiled), so they are not sent again.
  */
-interface Slot { worker: Worker; progress: Int32Array; jobs: Job[]; seen: [number, number]; since: number; known: Set<string> }
+interface Slot { worker: Worker; progress: Int32Array; jobs: Job[]; seen: [number, number]; since: number; known: Set<number> }
 
 export class ValidationPool {
   readonly timeoutMs: number;
   readonly size: number;
   private readonly batchSize: number | undefined;
   private slots: Slot[] = [];
+  /** Each distinct schema's number (by hash), as batches name it, and its hash and schema by number. */
+  private schemaIds = new Map<string, number>();
+  private hashById: string[] = [];
+  private schemaById: unknown[] = [];
   private queue: Job[] = [];
   private watchdog: NodeJS.Timeout | null = null;
   private nextId = 1;
@@ -93,21 +100,21 @@ export class ValidationPool {
     // A crash between batches is blamed on the next one's first item.
     const job = slot.jobs.find((j) => j.batch.id === running) ?? slot.jobs[0];
     if (!job) return;
-    const { hashes, payloads, kinds } = job.batch;
-    const at = job.batch.id === running ? Math.max(0, Math.min(i, hashes.length - 1)) : 0;
+    const { schemaIds, payloads, kinds } = job.batch;
+    const at = job.batch.id === running ? Math.max(0, Math.min(i, schemaIds.length - 1)) : 0;
     job.resolveInto[job.offsets[at]] = { declared: status === 'timeout', status, errors: [message] };
     // The worker posts a batch's results at its end, so the items it finished before the failed
     // one are lost with it: they run again with the rest, ahead of the batches that were waiting.
-    const keep = hashes.map((_, k) => k).filter((k) => k !== at);
+    const keep = payloads.map((_, k) => k).filter((k) => k !== at);
     const requeue = slot.jobs.filter((j) => j !== job);
     if (keep.length) {
-      const batch: ComplyBatch = {
-        id: this.nextId++, schemas: job.batch.schemas,
-        hashes: keep.map((k) => hashes[k]), payloads: keep.map((k) => payloads[k]), kinds: Uint8Array.from(keep, (k) => kinds[k]),
+      const batch: QueuedBatch = {
+        id: this.nextId++,
+        schemaIds: Uint32Array.from(keep, (k) => schemaIds[k]), payloads: keep.map((k) => payloads[k]), kinds: Uint8Array.from(keep, (k) => kinds[k]),
       };
       requeue.unshift({ ...job, batch, offsets: keep.map((k) => job.offsets[k]) });
     } else job.done();
-    // The fresh worker knows no schema: each batch carries all of its own.
+    // The fresh worker knows no schema (its `known` is empty), so it is sent each one it needs again.
     this.queue.unshift(...requeue);
     if (status === 'timeout') this.restarts++;
     this.pump();
@@ -119,9 +126,12 @@ export class ValidationPool {
       if (slot.jobs.length < depth && this.queue.length) {
         const job = this.queue.shift()!;
         slot.jobs.push(job);
-        const schemas = job.batch.schemas.filter(([h]) => !slot.known.has(h));
-        for (const [h] of schemas) slot.known.add(h);
-        slot.worker.postMessage({ ...job.batch, schemas });
+        const schemas: ComplyBatch['schemas'] = [];
+        for (const id of job.batch.schemaIds) {
+          if (!slot.known.has(id)) { slot.known.add(id); schemas.push([id, this.hashById[id], this.schemaById[id]]); }
+        }
+        const batch: ComplyBatch = { ...job.batch, schemas };
+        slot.worker.postMessage(batch);
       }
     }
     const busy = this.slots.some((s) => s.jobs.length);
@@ -149,12 +159,24 @@ export class ValidationPool {
     return this.batchSize ?? Math.min(2048, Math.max(16, Math.ceil(requests / (4 * this.size))));
   }
 
+  /** The number of a request's schema, given on first sight. */
+  private schemaId(r: ComplyRequest): number {
+    const hash = r.hash ?? schemaHash(r.schema);
+    let id = this.schemaIds.get(hash);
+    if (id === undefined) {
+      id = this.hashById.length;
+      this.schemaIds.set(hash, id);
+      this.hashById.push(hash);
+      this.schemaById.push(r.schema);
+    }
+    return id;
+  }
+
   /** Checks every request; outcomes come back in request order. `batchSize` overrides `batchSizeFor`. */
   async comply(requests: ComplyRequest[], opts: { batchSize?: number } = {}): Promise<ComplyOutcome[]> {
     if (this.closed) throw new Error('the validation pool is closed');
     if (!this.slots.length) for (let i = 0; i < this.size; i++) this.slots.push(this.spawn());
     const out: ComplyOutcome[] = new Array(requests.length);
-    const hashes = requests.map((r) => r.hash ?? schemaHash(r.schema));
     const jobs: Promise<void>[] = [];
     const size = opts.batchSize ?? this.batchSizeFor(requests.length);
     for (let start = 0; start < requests.length; start += size) {
@@ -162,15 +184,15 @@ export class ValidationPool {
       const offsets: number[] = [];
       const payloads: unknown[] = [];
       const kinds = new Uint8Array(end - start);
-      const schemas = new Map<string, unknown>();
+      const schemaIds = new Uint32Array(end - start);
       for (let i = start; i < end; i++) {
         offsets.push(i);
         const r = requests[i];
         payloads.push(r.text ?? r.instance);
         kinds[i - start] = r.text === undefined ? PAYLOAD.value : r.dialect === 'python' ? PAYLOAD.python : PAYLOAD.rfc8259;
-        schemas.set(hashes[i], r.schema);
+        schemaIds[i - start] = this.schemaId(r);
       }
-      const batch: ComplyBatch = { id: this.nextId++, schemas: [...schemas], hashes: hashes.slice(start, end), payloads, kinds };
+      const batch: QueuedBatch = { id: this.nextId++, schemaIds, payloads, kinds };
       jobs.push(new Promise<void>((done) => this.queue.push({ batch, offsets, resolveInto: out, done })));
     }
     this.pump();
