@@ -59,6 +59,7 @@ export class ValidationPool {
   private schemaIds = new Map<string, number>();
   private hashById: string[] = [];
   private schemaById: unknown[] = [];
+  private idBySchema = new WeakMap<object, number>();
   private queue: Job[] = [];
   private watchdog: NodeJS.Timeout | null = null;
   private nextId = 1;
@@ -159,8 +160,11 @@ export class ValidationPool {
     return this.batchSize ?? Math.min(2048, Math.max(16, Math.ceil(requests / (4 * this.size))));
   }
 
-  /** The number of a request's schema, given on first sight. */
+  /** The number of a request's schema, given on first sight (remembered by schema object too: most requests share one). */
   private schemaId(r: ComplyRequest): number {
+    const obj = r.hash === undefined && r.schema !== null && typeof r.schema === 'object' ? r.schema : null;
+    const known = obj && this.idBySchema.get(obj);
+    if (known !== undefined && known !== null) return known;
     const hash = r.hash ?? schemaHash(r.schema);
     let id = this.schemaIds.get(hash);
     if (id === undefined) {
@@ -169,6 +173,7 @@ export class ValidationPool {
       this.hashById.push(hash);
       this.schemaById.push(r.schema);
     }
+    if (obj) this.idBySchema.set(obj, id);
     return id;
   }
 
