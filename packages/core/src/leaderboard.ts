@@ -106,18 +106,20 @@ const isExternal = (suite: SuiteMeta, arm: string) => suite.externalArms?.includ
 /** How a table names an arm: external references say so. */
 const armLabel = (suite: SuiteMeta, arm: string) => (isExternal(suite, arm) ? `${arm} (external reference)` : arm);
 
-/** For each dataset and metric, the arm with the best mean among this code's arms. */
+/**
+ * For each dataset and metric, the arm with the best mean among this code's arms; none where those
+ * arms' means are over different numbers of seeds (a run still under way: one seed's value is not
+ * ranked against three seeds' mean).
+ */
 function best(t: Table): Set<string> {
   const winners = new Set<string>();
   if (t.suite.rankArms === false) return winners;
   for (const d of t.datasets) for (const m of t.suite.metrics) {
-    const ranked = t.keys.filter((k) => k.startsWith(`${d}\0`) && !isExternal(t.suite, k.split('\0')[1]));
-    let top: LeaderboardRow | null = null;
-    for (const k of ranked) {
-      const c = t.cells.get(`${k}\0${m.name}`);
-      if (c && (!top || (m.higherIsBetter ? c.mean > top.mean : c.mean < top.mean))) top = c;
-    }
-    if (top && ranked.length > 1) winners.add(`${d}\0${top.arm}\0${m.name}`);
+    const ranked = t.keys.filter((k) => k.startsWith(`${d}\0`) && !isExternal(t.suite, k.split('\0')[1]))
+      .map((k) => t.cells.get(`${k}\0${m.name}`)).filter((c): c is LeaderboardRow => c !== undefined);
+    if (ranked.length < 2 || new Set(ranked.map((c) => c.n)).size > 1) continue;
+    const top = ranked.reduce((a, c) => (m.higherIsBetter ? c.mean > a.mean : c.mean < a.mean) ? c : a);
+    winners.add(`${d}\0${top.arm}\0${m.name}`);
   }
   return winners;
 }
@@ -151,7 +153,7 @@ function toMarkdown(sections: { text: string }[]): string {
   return ['# Leaderboard', '',
     'Built by `repro leaderboard` from the records under `results/records/`; do not edit by hand.',
     'Each cell is the mean over seeds ± the half-width of its 95% interval (t distribution, sample sd), with n in brackets.',
-    'Arrows give the better direction; the best mean per dataset and metric is in bold (external references, run outside this code, are never marked).', '',
+    'Arrows give the better direction; the best mean per dataset and metric is in bold (external references, run outside this code, are never marked; nothing is marked where the arms have means over different numbers of seeds).', '',
     ...sections.map((x) => x.text)].join('\n');
 }
 

@@ -89,6 +89,16 @@ describe('leaderboard', () => {
     expect(buildLeaderboard(recs, [{ ...suite, rankArms: false }], root).markdown).not.toContain('**');
   });
 
+  it('marks no best where the arms have run different numbers of seeds', () => {
+    // `ours` has one seed on acc; `base` three: 0.95 is not ranked against a three-seed mean.
+    const partial = [record('base', 1, 0.80, 12), record('base', 2, 0.82, 11), record('base', 3, 0.81, 13), record('ours', 1, 0.95, 20)]
+      .map((r, i) => ({ file: `/r/records/p${i}.json`, record: r }));
+    const lb = buildLeaderboard(partial, [suite], root);
+    expect(lb.markdown).toMatch(/\| synthetic \| ours \| 0\.950 \(1\) \| 20\.00 \(1\) \|/);
+    expect(lb.markdown).not.toContain('**');
+    expect(lb.html).not.toContain('class="n best"');
+  });
+
   it('labels external references and never marks them best, even with the best mean', () => {
     const ext = [record('xgb', 1, 0.99, 1), record('xgb', 2, 0.98, 2)].map((r, i) => ({ file: `/r/records/x${i}.json`, record: r }));
     const lb = buildLeaderboard([...recs, ...ext], [{ ...suite, externalArms: ['xgb'] }], root);
