@@ -55,7 +55,10 @@ export class ValidationPool {
   readonly size: number;
   private readonly batchSize: number | undefined;
   private slots: Slot[] = [];
-  /** Each distinct schema's number (by hash), as batches name it, and its hash and schema by number. */
+  /**
+   * Each distinct schema's number (by hash), as batches name it, and its hash and schema by number:
+   * kept for the pool's life, since a worker started after a timeout must be sent them again.
+   */
   private schemaIds = new Map<string, number>();
   private hashById: string[] = [];
   private schemaById: unknown[] = [];

@@ -11,7 +11,7 @@ import { SchemaCompiler, schemaHash } from './comply.js';
 export interface FloorItem { text: string; validate: ((v: unknown) => unknown) | null }
 
 /** Which half of the schemas a schema falls in. */
-export function schemaHalf(schema: unknown): 0 | 1 {
+function schemaHalf(schema: unknown): 0 | 1 {
   return (parseInt(schemaHash(schema).slice(0, 8), 16) % 2) as 0 | 1;
 }
 
