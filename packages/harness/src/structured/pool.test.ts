@@ -26,6 +26,12 @@ describe('ValidationPool', () => {
   const pool = new ValidationPool({ workers: 2, timeoutMs: 400, batchSize: 3 });
   afterAll(() => pool.close());
 
+  it('splits a call into two batches per worker by default, of 16 to 4,096 items', () => {
+    const two = new ValidationPool({ workers: 2 });
+    expect([two.batchSizeFor(11_662), two.batchSizeFor(10), two.batchSizeFor(100_000)]).toEqual([2916, 16, 4096]);
+    expect(new ValidationPool({ workers: 2, batchSize: 3 }).batchSizeFor(11_662)).toBe(3);
+  });
+
   it('a catastrophic regular expression costs one item, recorded as a timeout; the rest are checked', async () => {
     const evil = { type: 'string', pattern: '^(a+)+$' };
     const ok = { type: 'integer', minimum: 0 };
