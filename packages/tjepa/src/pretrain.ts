@@ -45,15 +45,15 @@ export interface LossGrads { value: tf.Scalar; grads: tf.NamedTensorMap }
 
 export interface EpochStats { epoch: number; loss: number; embStd: number; meanPairwiseDistance: number; seconds: number }
 
+/** `Pretrained.resumedFromCommit` for a checkpoint that records no commit. */
+export const UNKNOWN_COMMIT = 'unknown';
+
 /**
  * For a run resumed from a checkpoint: `resumedAtEpoch`, the last epoch the checkpoint had
  * finished, and `earlierSeconds`, the pretraining time the processes before this one spent;
  * `resumedFromCommit` when the checkpoint was written by another commit than this run's
  * (`UNKNOWN_COMMIT` when it records none).
  */
-/** `Pretrained.resumedFromCommit` for a checkpoint that records no commit. */
-export const UNKNOWN_COMMIT = 'unknown';
-
 export interface Pretrained { target: Encoder; history: EpochStats[]; steps: number; resumedAtEpoch?: number; earlierSeconds?: number; resumedFromCommit?: string }
 
 /**
@@ -350,9 +350,9 @@ export async function pretrain(data: TabularData, shape: TjepaShape, cfg: Pretra
 
 /**
  * Loads a matching checkpoint into the trainer and the order stream; null when there is none to
- * resume. `commit` in the answer: the checkpoint's where it differs from this run's, or `unknown`
- * where this run knows its commit and the checkpoint records none (one written before checkpoints
- * kept it, or outside a git checkout).
+ * resume. `commit` in the answer: the checkpoint's where it differs from this run's, or
+ * `UNKNOWN_COMMIT` where this run knows its commit and the checkpoint records none (one written
+ * before checkpoints kept it, or outside a git checkout).
  */
 function resumeFrom(file: string, key: string, commit: string | null, trainer: Trainer, orderRng: Rng, log?: (l: string) => void): { history: EpochStats[]; seconds: number; commit?: string } | null {
   const c = readCheckpoint(file);
